@@ -1,0 +1,123 @@
+"""The command line: the one place that wires paths, logging, progress bars and exit codes.
+
+Each sub-command has an ``_add_<name>`` function that declares its arguments and a
+``_cmd_<name>`` handler that returns the exit code. Library errors become one clear message
+(and, for validation errors, the table of problems) on stderr with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from boligmonitor.errors import BoligmonitorError, DataValidationError
+
+log = logging.getLogger("boligmonitor")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _add_validate(sub: argparse._SubParsersAction) -> Handler:
+    p = sub.add_parser("validate", help="check input files against their layout; write nothing")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--mapping", help="column-mapping file (TOML) for files not in canonical form")
+    p.add_argument("--layout", help="layout of the files (default: the mapping's, or detected)")
+    p.add_argument("--sheet", help="Excel sheet to read")
+    p.add_argument("--header-row", type=int, help="1-based header row (Excel, CSV)")
+    return _cmd_validate
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from boligmonitor.io.readers import read_table
+
+    for path in args.files:
+        table = read_table(
+            path,
+            layout=args.layout,
+            mapping=args.mapping,
+            sheet=args.sheet,
+            header_row=args.header_row,
+        )
+        print(f"{path}: valid {table.attrs['boligmonitor']['layout']}, {len(table)} rows")
+    return 0
+
+
+def _add_ingest(sub: argparse._SubParsersAction) -> Handler:
+    p = sub.add_parser(
+        "ingest", help="validate files and store them as Parquet in the processed directory"
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--mapping", help="column-mapping file (TOML) for files not in canonical form")
+    p.add_argument("--layout", help="layout of the files (default: the mapping's, or detected)")
+    p.add_argument("--sheet", help="Excel sheet to read")
+    p.add_argument("--header-row", type=int, help="1-based header row (Excel, CSV)")
+    p.add_argument(
+        "--processed", default="data/processed", help="processed directory (default: %(default)s)"
+    )
+    return _cmd_ingest
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from boligmonitor.io.store import ingest
+
+    result = ingest(
+        args.files,
+        args.processed,
+        layout=args.layout,
+        mapping=args.mapping,
+        sheet=args.sheet,
+        header_row=args.header_row,
+    )
+    for line in result.summary_lines():
+        print(line)
+    return 0
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], Handler]] = [
+    _add_validate,
+    _add_ingest,
+]
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
+    """Return the argument parser and the handler of each sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="boligmonitor",
+        description="Monitor public housing areas against the criteria of almenboligloven §§ 61 a-b.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    handlers: dict[str, Handler] = {}
+    for add in COMMANDS:
+        before = set(sub.choices)
+        handler = add(sub)
+        for name in set(sub.choices) - before:
+            handlers[name] = handler
+    return parser, handlers
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser, handlers = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return handlers[args.command](args)
+    except DataValidationError as exc:
+        n = len(exc.problems)
+        where = f" in {exc.source}" if exc.source else ""
+        print(f"error: {n} problem{'s' if n != 1 else ''}{where}", file=sys.stderr)
+        print(exc.format(limit=200), file=sys.stderr)
+        return 2
+    except BoligmonitorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
