@@ -1,0 +1,1 @@
+"""Everything that touches files: readers, the column-mapping file, the processed store."""

@@ -1,0 +1,145 @@
+"""The input layout of register microdata: the persons table and the addresses table.
+
+This module holds the column specs (names, types, allowed values) and the definitions the
+aggregation uses (age bands, the list of western countries). docs/microdata.md documents the
+same layout for people; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from boligmonitor.schemas import REGIONS
+
+TypeClass = Literal["integer", "number", "boolean", "text", "key"]
+
+
+@dataclass(frozen=True)
+class InputColumn:
+    """One column of an input table.
+
+    ``type`` is the class of Parquet types accepted: ``integer`` (any integer type), ``number``
+    (integer or floating), ``boolean``, ``text`` (string), ``key`` (integer or string; the
+    address key must have the same class in both tables). ``allowed`` lists the allowed values
+    of a text column, ``bounds`` the closed range of a numeric one.
+    """
+
+    name: str
+    type: TypeClass
+    nullable: bool = False
+    allowed: tuple[str, ...] | None = None
+    bounds: tuple[float, float] | None = None
+    description: str = ""
+
+
+ORIGINS: tuple[str, ...] = ("danish", "immigrant", "descendant")
+EDUCATIONS: tuple[str, ...] = (
+    "basic",
+    "upper_secondary",
+    "vocational",
+    "short_higher",
+    "higher",
+    "unknown",
+)
+EDUCATION_SOURCES: tuple[str, ...] = ("danish", "approved", "self_reported", "imputed")
+# 2018 regime: only education taken or approved in Denmark counts (CRITERIA.md, 2018 item 3).
+DANISH_EDUCATION_SOURCES: tuple[str, ...] = ("danish", "approved")
+
+PERSONS: list[InputColumn] = [
+    InputColumn("person_id", "key", description="the person's (pseudonymised) id"),
+    InputColumn("year", "integer", bounds=(1990, 2100), description="data year"),
+    InputColumn(
+        "address_id",
+        "key",
+        nullable=True,
+        description="address on 1 January of the year; empty: no fixed address (no area)",
+    ),
+    InputColumn(
+        "region",
+        "text",
+        nullable=True,
+        allowed=REGIONS,
+        description="the person's region on 1 January; empty: in no regional reference",
+    ),
+    InputColumn("age", "integer", bounds=(0, 130), description="age in whole years on 1 January"),
+    InputColumn("origin", "text", allowed=ORIGINS, description="danish, immigrant, descendant"),
+    InputColumn(
+        "country",
+        "text",
+        nullable=True,
+        description="country of origin, ISO 3166 alpha-2 (upper case); empty: unknown",
+    ),
+    InputColumn(
+        "fte_outside_work_education",
+        "number",
+        bounds=(0.0, 1.0),
+        description="full-time fraction of the year outside work or education",
+    ),
+    InputColumn("is_convicted", "boolean", description="convicted during the year (3 laws)"),
+    InputColumn(
+        "highest_education",
+        "text",
+        nullable=True,
+        allowed=EDUCATIONS,
+        description="highest completed education; empty counts as unknown",
+    ),
+    InputColumn(
+        "education_source",
+        "text",
+        nullable=True,
+        allowed=EDUCATION_SOURCES,
+        description="where the education was registered from",
+    ),
+    InputColumn(
+        "gross_income",
+        "number",
+        nullable=True,
+        description="gross income (bruttoindkomst) of the year, DKK; empty: left out of means",
+    ),
+    InputColumn("is_taxable", "boolean", description="fully taxable in Denmark in the year"),
+    InputColumn("is_student", "boolean", description="in education (excluded from income)"),
+]
+
+ADDRESSES: list[InputColumn] = [
+    InputColumn("address_id", "key", description="the address key used in the persons table"),
+    InputColumn(
+        "area_id", "text", nullable=True, description="the area; empty: the address is in no area"
+    ),
+    InputColumn("area_name", "text", nullable=True, description="the area's name"),
+    InputColumn("municipality", "text", nullable=True, description="the area's municipality"),
+    InputColumn(
+        "region", "text", nullable=True, allowed=REGIONS, description="the area's region"
+    ),
+    InputColumn("valid_from_year", "integer", bounds=(1990, 2100), description="first data year"),
+    InputColumn(
+        "valid_to_year",
+        "integer",
+        nullable=True,
+        bounds=(1990, 2100),
+        description="last data year (inclusive); empty: still valid",
+    ),
+]
+
+# Age bands of the criteria (CRITERIA.md, "Definitions shared by all versions"), on 1 January.
+AGE_BANDS: dict[str, tuple[int, int | None]] = {
+    "18_64": (18, 64),
+    "18plus": (18, None),
+    "30_59": (30, 59),
+    "15_64": (15, 64),
+}
+
+
+@cache
+def western_countries() -> frozenset[str]:
+    """Return the ISO alpha-2 codes of the law's western countries (plus Denmark).
+
+    Every other country is non-western (almenboligloven § 61 a; CRITERIA.md "Non-western").
+    The list is data: ``boligmonitor/data/western_countries.csv``.
+    """
+    text = resources.files("boligmonitor").joinpath("data/western_countries.csv").read_text("utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    return frozenset(row["iso2"].strip().upper() for row in rows)
