@@ -1,0 +1,132 @@
+"""The :class:`Dataset` bundle (the four layouts plus provenance) and the bundled example data.
+
+The example dataset covers the five areas of Viborg Kommune's boligsociale helhedsplan
+2021-2025. Its indicator and reference values are invented for illustration (``is_example`` is
+True, and every output built from it says "Eksempeldata"); its list memberships are the real
+published ones.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+LAYOUT_NAMES = ("indicators", "criterion_values", "references", "memberships")
+SOURCE_COLUMNS = ["name", "sha256", "layout", "rows", "is_example"]
+
+
+@dataclass
+class Dataset:
+    """The tables a scoring or a report needs, with where they came from.
+
+    Attributes
+    ----------
+    indicators, criterion_values, references, memberships
+        Validated tables of layouts (a)-(d), or None where the dataset has none.
+    sources
+        One row per source file: name, sha256, layout, rows, is_example.
+    is_example
+        True when any source is the bundled, illustrative example data.
+    metadata
+        Free-form notes (for the example data: its title and the note that the figures are
+        invented).
+    """
+
+    indicators: pd.DataFrame | None = None
+    criterion_values: pd.DataFrame | None = None
+    references: pd.DataFrame | None = None
+    memberships: pd.DataFrame | None = None
+    sources: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SOURCE_COLUMNS))
+    is_example: bool = False
+    metadata: dict = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Return the tables that are present, by layout name."""
+        return {n: getattr(self, n) for n in LAYOUT_NAMES if getattr(self, n) is not None}
+
+    def __repr__(self) -> str:
+        parts = [f"{n}={len(t)} rows" for n, t in self.tables().items()]
+        mark = ", EXAMPLE DATA" if self.is_example else ""
+        return f"Dataset({', '.join(parts)}{mark})"
+
+
+def _example_dir() -> Path:
+    return Path(str(resources.files("boligmonitor").joinpath("data", "example")))
+
+
+def example_files() -> dict[str, Path]:
+    """Return the paths of the bundled example files, by layout name.
+
+    Examples
+    --------
+    >>> sorted(example_files())
+    ['indicators', 'memberships', 'references']
+    """
+    d = _example_dir()
+    return {n: d / f"{n}.csv" for n in LAYOUT_NAMES if (d / f"{n}.csv").is_file()}
+
+
+def example_metadata() -> dict:
+    """Return the example data's metadata (title, the note that it is illustrative)."""
+    return json.loads((_example_dir() / "metadata.json").read_text(encoding="utf-8"))
+
+
+@cache
+def example_hashes() -> frozenset[str]:
+    """Return the sha256 of every bundled example file, to recognise them wherever they go."""
+    from boligmonitor.io.readers import sha256_of
+
+    return frozenset(sha256_of(p) for p in example_files().values())
+
+
+def example_data() -> Dataset:
+    """Return the bundled example dataset, validated.
+
+    The indicator and reference values are illustrative, not real; ``is_example`` is True.
+
+    Examples
+    --------
+    >>> ds = example_data()
+    >>> ds.is_example
+    True
+    >>> sorted(ds.indicators["area_name"].unique())
+    ['Ellekonebakken', 'Houlkærvænget', 'Klostervænget', 'Ringparken', 'Vestervang']
+    """
+    from boligmonitor.io.readers import read_table
+
+    tables = {n: read_table(p, n) for n, p in example_files().items()}
+    sources = pd.DataFrame([
+        {"name": f"boligmonitor/data/example/{p.name}", "sha256": tables[n].attrs[
+            "boligmonitor"]["sha256"], "layout": n, "rows": len(tables[n]), "is_example": True}
+        for n, p in example_files().items()
+    ], columns=SOURCE_COLUMNS)
+    return Dataset(**tables, sources=sources, is_example=True, metadata=example_metadata())
+
+
+def dataset_from_tables(**tables: pd.DataFrame | None) -> Dataset:
+    """Bundle tables (read with :func:`~boligmonitor.io.readers.read_table`) into a Dataset.
+
+    Provenance is taken from each table's ``attrs``; a table that came from a bundled example
+    file marks the dataset as example data.
+    """
+    unknown = set(tables) - set(LAYOUT_NAMES)
+    if unknown:
+        raise TypeError(f"unknown layouts {sorted(unknown)}; allowed: {', '.join(LAYOUT_NAMES)}")
+    rows = []
+    for name, t in tables.items():
+        if t is None:
+            continue
+        meta = t.attrs.get("boligmonitor", {})
+        sha = meta.get("sha256", "")
+        rows.append({"name": meta.get("file", f"<{name} table>"), "sha256": sha,
+                     "layout": name, "rows": len(t), "is_example": sha in example_hashes()})
+    sources = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
+    is_example = bool(sources["is_example"].any()) if len(sources) else False
+    return Dataset(**{k: v for k, v in tables.items() if v is not None}, sources=sources,
+                   is_example=is_example,
+                   metadata=example_metadata() if is_example else {})
