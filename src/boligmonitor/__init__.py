@@ -17,6 +17,22 @@ _EXPORTS: dict[str, str] = {
     "RuleSetError": "boligmonitor.errors",
     "ReportError": "boligmonitor.errors",
     "label": "boligmonitor.labels",
+    # data in
+    "Dataset": "boligmonitor.datasets",
+    "example_data": "boligmonitor.datasets",
+    "example_files": "boligmonitor.datasets",
+    "dataset_from_tables": "boligmonitor.datasets",
+    "read_table": "boligmonitor.io.readers",
+    "read_indicators": "boligmonitor.io.readers",
+    "read_criterion_values": "boligmonitor.io.readers",
+    "read_references": "boligmonitor.io.readers",
+    "read_memberships": "boligmonitor.io.readers",
+    "read_mapping": "boligmonitor.io.mapping",
+    "Mapping": "boligmonitor.io.mapping",
+    "check_table": "boligmonitor.validation",
+    "table_problems": "boligmonitor.validation",
+    "ingest": "boligmonitor.io.store",
+    "read_processed": "boligmonitor.io.store",
 }
 
 __all__ = sorted(_EXPORTS)
