@@ -111,9 +111,7 @@ ADDRESSES: list[InputColumn] = [
     ),
     InputColumn("area_name", "text", nullable=True, description="the area's name"),
     InputColumn("municipality", "text", nullable=True, description="the area's municipality"),
-    InputColumn(
-        "region", "text", nullable=True, allowed=REGIONS, description="the area's region"
-    ),
+    InputColumn("region", "text", nullable=True, allowed=REGIONS, description="the area's region"),
     InputColumn("valid_from_year", "integer", bounds=(1990, 2100), description="first data year"),
     InputColumn(
         "valid_to_year",
