@@ -68,7 +68,9 @@ class AggregateOptions:
 
     Engine settings: ``memory_limit`` (a DuckDB size such as ``"2GB"``), ``threads``,
     ``validate`` (check every input value against the layout; one extra predicate in the
-    same scan, and a second scan only when something is wrong).
+    same scan, and a second scan only when something is wrong), ``check_unique`` (check that
+    no person appears twice in a data year, e.g. from a file given twice; one more scan with a
+    hash table of the person ids, spilled to disk beyond ``memory_limit``).
     """
 
     education_regime: EducationRegime = "2018"
@@ -77,6 +79,7 @@ class AggregateOptions:
     memory_limit: str = "2GB"
     threads: int = 2
     validate: bool = True
+    check_unique: bool = True
 
     def __post_init__(self) -> None:
         if self.education_regime not in EDUCATION_REGIMES:
@@ -511,6 +514,41 @@ ORDER BY year, indicator, scope
 """
 
 
+def _check_unique(con: duckdb.DuckDBPyConnection, rel: _Relation) -> None:
+    """Raise if a person appears more than once in a data year."""
+    dup = f"""
+        SELECT person_id, year, count(*) AS n FROM ({rel.sql})
+        GROUP BY person_id, year HAVING count(*) > 1
+    """
+    n = con.execute(f"SELECT count(*) FROM ({dup})").fetchone()[0]
+    if not n:
+        return
+    rows = con.execute(
+        f"SELECT CAST(person_id AS VARCHAR), year, n FROM ({dup}) ORDER BY year, person_id "
+        f"LIMIT {_MAX_EXAMPLES}"
+    ).fetchall()
+    problems = [
+        {
+            "file": rel.label,
+            "column": "person_id",
+            "value": f"{pid} in {year}",
+            "problem": f"the person appears {k} times in the data year",
+            "allowed": "one row per person and data year",
+        }
+        for pid, year, k in rows
+    ]
+    if n > len(rows):
+        problems.append(
+            {
+                "file": rel.label,
+                "column": "person_id",
+                "problem": f"{n - len(rows)} more persons appear more than once",
+                "allowed": "one row per person and data year",
+            }
+        )
+    raise DataValidationError(pd.DataFrame(problems), source=rel.label)
+
+
 def _key_cast(persons: _Relation, addresses: _Relation) -> str:
     """The type both address keys are joined as: their own if both are integers, else text."""
     classes = {_type_class(persons.types["address_id"]), _type_class(addresses.types["address_id"])}
@@ -568,6 +606,8 @@ def aggregate(
         n_invalid = con.execute("SELECT coalesce(sum(n_invalid), 0) FROM _partial").fetchone()[0]
         if n_invalid:
             raise DataValidationError(_value_problems(con, prel, PERSONS), source=prel.label)
+        if options.check_unique:
+            _check_unique(con, prel)
         indicators = _shape_indicators(con.execute(_indicators_sql()).df())
         references = _shape_references(
             con.execute(_REFERENCES_SQL).df(), f"boligmonitor aggregate of {prel.label}"
