@@ -54,6 +54,12 @@ def _fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
+def _fmt_cell(x: object) -> str:
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))
+    return str(x)
+
+
 def table_problems(
     df: pd.DataFrame,
     layout: str,
@@ -126,7 +132,7 @@ def table_problems(
         dup = df.duplicated(key, keep=False) & df[key].notna().all(axis=1)
         if dup.any():
             first = rows.groupby([df[k] for k in key], dropna=True).transform("min")
-            keytext = df[key].astype(str).agg(" / ".join, axis=1)
+            keytext = df[key].map(_fmt_cell).agg(" / ".join, axis=1)
             add(dup & (rows != first), "+".join(key), "duplicate row",
                 "one row per " + ", ".join(key), values=keytext + " (first at row "
                 + first.astype("Int64").astype(str) + ")")
@@ -136,6 +142,8 @@ def table_problems(
             if attr not in df.columns or layout not in ("indicators", "criterion_values"):
                 continue
             ok = df["area_id"].notna() & df[attr].notna()
+            if attr == "region":  # an unknown region is reported once, as unknown
+                ok &= df[attr].isin(REGIONS)
             n_distinct = df[ok].groupby("area_id")[attr].transform("nunique")
             changing = pd.Series(False, index=df.index)
             changing[ok] = n_distinct > 1

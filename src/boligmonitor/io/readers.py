@@ -84,7 +84,9 @@ def _read_raw(path: Path, fmt: str, m: Mapping) -> tuple[pd.DataFrame, pd.Series
                               keep_default_na=False, skip_blank_lines=False,
                               skiprows=m.header_row - 1, engine="python")
         except pd.errors.ParserError as exc:
-            raise _fail(name, f"not a valid CSV with separator {m.separator!r}: {exc}") from None
+            raise _fail(name, f"not a valid CSV with separator {m.separator!r}: {exc}",
+                        allowed="declare the file's separator in a mapping (separator = \";\")"
+                        ) from None
         except pd.errors.EmptyDataError:
             raise _fail(name, "the file is empty") from None
         first_row = m.header_row
