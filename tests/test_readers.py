@@ -247,3 +247,13 @@ def test_ids_typed_as_numbers_in_excel_stay_text_without_a_decimal_point(tmp_pat
     path = write_as(df, tmp_path / "m.xlsx")
     got = bm.read_memberships(path, sheet="Data")
     assert list(got["area_id"]) == ["1201", "1202"]
+
+
+def test_the_documented_danish_example_reads_with_its_mapping():
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "examples"
+    got = bm.read_indicators(docs / "danish_export.csv", docs / "danish_export.mapping.toml")
+    assert list(got["year"]) == [2020, 2021]
+    assert got.loc[0, "share_non_western"] == pytest.approx(0.248)
+    assert got.loc[0, "residents"] == 1055
