@@ -23,6 +23,12 @@ INDICATORS_FILE = "indicators.parquet"
 REFERENCES_FILE = "references.parquet"
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _write_atomic(frame: pd.DataFrame, path: Path, metadata: dict[str, str]) -> None:
     table = pa.Table.from_pandas(frame, preserve_index=False)
     # Replace pandas' own metadata (which names the pandas version) with ours.
@@ -31,6 +37,8 @@ def _write_atomic(frame: pd.DataFrame, path: Path, metadata: dict[str, str]) -> 
     os.close(fd)
     try:
         pq.write_table(table, tmp)
+        # mkstemp makes the file private (0600); give it the mode a plain open() would.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
