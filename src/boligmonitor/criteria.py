@@ -610,17 +610,13 @@ def assess(
             history_rows.append(rows)
             consecutive_info[y] = (cat.id, pub, comp, run)
 
-    areas = _areas_table(scored, identity, options, consecutive_info)
+    areas = _areas_table(scored, identity, options, consecutive_info, explain)
     criteria = _criteria_table(scored, identity)
     history = _empty_history()
     if history_rows:
         history = pd.concat(history_rows, ignore_index=True)
         history.insert(0, "area_id", identity["area_id"].to_numpy()[history["area_idx"]])
         history = history.drop(columns="area_idx")
-    if explain:
-        from boligmonitor.explain import add_explanations
-
-        areas = add_explanations(areas, criteria)
     return Assessment(
         areas,
         criteria,
@@ -729,7 +725,11 @@ def _most_severe(yr: _Year, rows: np.ndarray) -> np.ndarray:
 
 
 def _areas_table(
-    scored: dict[int, _Year], identity: pd.DataFrame, options: Options, consecutive_info
+    scored: dict[int, _Year],
+    identity: pd.DataFrame,
+    options: Options,
+    consecutive_info,
+    explain: bool,
 ) -> pd.DataFrame:
     class_ids = list(
         dict.fromkeys(
@@ -786,6 +786,12 @@ def _areas_table(
             dict.fromkeys(f"{s.criterion.id}: {s.ev.data_years}" for s in yr.scored)
         )
         d["options"] = options.describe()
+        if explain:
+            from boligmonitor.explain import explain_year
+
+            names = identity["area_name"].to_numpy(dtype=object)[idx]
+            for lang in ("da", "en"):
+                d[f"explanation_{lang}"] = explain_year(yr, rows, names, d["category"], lang)
         parts.append(pd.DataFrame(d))
     out = pd.concat(parts, ignore_index=True)
     ident = identity.iloc[out["area_idx"].to_numpy()].reset_index(drop=True)
