@@ -36,9 +36,8 @@ def pipeline(tmp_path_factory):
 
 
 def _decisions(areas: pd.DataFrame) -> pd.DataFrame:
-    cols = ["area_id", "list_year", "category"] + sorted(
-        c for c in areas.columns if c.startswith("is_")
-    )
+    flags = sorted(c for c in areas.columns if c.startswith("is_"))
+    cols = ["area_id", "list_year", "category", *flags]
     out = areas[cols].sort_values(["area_id", "list_year"]).reset_index(drop=True)
     # The store reads text back as pandas' default str dtype, the readers as "string": compare
     # the values, not the flavour of string.
