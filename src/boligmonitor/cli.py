@@ -117,10 +117,91 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_assess(sub: argparse._SubParsersAction) -> Handler:
+    p = sub.add_parser(
+        "assess", help="score areas against the criteria of each list year's rule set"
+    )
+    p.add_argument("--data", help="indicators (layout a) or criterion values (layout b)")
+    p.add_argument("--references", help="reference values (layout c)")
+    p.add_argument("--memberships", help="published list memberships (layout d)")
+    years = p.add_mutually_exclusive_group()
+    years.add_argument("--list-year", type=int, help="one list year N")
+    years.add_argument("--list-years", help="a range of list years A-B")
+    p.add_argument("--rules", help="bundled rule set id (2010, 2013, 2018, 2021) or a rule file")
+    p.add_argument(
+        "--out", help="areas table: one row per area and list year (.csv, .parquet, .xlsx)"
+    )
+    p.add_argument("--criteria-out", help="criteria table, one row per area, year and criterion")
+    return _cmd_assess
+
+
+def _list_years(args: argparse.Namespace) -> list[int] | None:
+    if args.list_year is not None:
+        return [args.list_year]
+    if args.list_years is None:
+        return None
+    first, sep, last = args.list_years.partition("-")
+    if not sep or not first.strip().isdigit() or not last.strip().isdigit():
+        raise BoligmonitorError(f"--list-years {args.list_years!r}: allowed: A-B, e.g. 2018-2024")
+    return list(range(int(first), int(last) + 1))
+
+
+def _cmd_assess(args: argparse.Namespace) -> int:
+    from boligmonitor.criteria import assess, summary_lines
+    from boligmonitor.io.writers import write_table
+
+    if args.data is None:
+        from boligmonitor.datasets import example_data
+
+        data = example_data()
+        tables = {k: getattr(data, k) for k in
+                  ("indicators", "criterion_values", "references", "memberships")}
+        is_example = data.is_example
+    else:
+        from boligmonitor.io.readers import read_table
+
+        main_table = read_table(args.data)
+        layout = main_table.attrs["boligmonitor"]["layout"]
+        if layout not in ("indicators", "criterion_values"):
+            raise BoligmonitorError(
+                f"--data {args.data}: layout {layout!r} cannot be scored "
+                "(allowed: indicators, criterion_values)"
+            )
+        tables = {"indicators": None, "criterion_values": None, layout: main_table,
+                  "references": None, "memberships": None}
+        is_example = False
+    if args.references:
+        tables["references"] = read_table_as(args.references, "references")
+    if args.memberships:
+        tables["memberships"] = read_table_as(args.memberships, "memberships")
+    result = assess(
+        tables["indicators"], tables["references"], tables["memberships"],
+        criterion_values=tables["criterion_values"], list_years=_list_years(args),
+        rules=args.rules,
+    )
+    for line in summary_lines(result, is_example=is_example):
+        print(line)
+    # Example data must say so wherever it is shown, also in exported tables.
+    if args.out:
+        print(f"wrote {write_table(result.areas.assign(is_example=is_example), args.out)}")
+    if args.criteria_out:
+        crit = result.criteria.assign(is_example=is_example)
+        print(f"wrote {write_table(crit, args.criteria_out)}")
+    return 0
+
+
+def read_table_as(path: str, layout: str):
+    """Read and validate ``path`` as ``layout`` (the CLI's one way in for assess inputs)."""
+    from boligmonitor.io.readers import read_table
+
+    return read_table(path, layout=layout)
+
+
 COMMANDS: list[Callable[[argparse._SubParsersAction], Handler]] = [
     _add_validate,
     _add_ingest,
     _add_aggregate,
+    _add_assess,
 ]
 
 

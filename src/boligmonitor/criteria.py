@@ -929,3 +929,22 @@ def _criteria_table(scored: dict[int, _Year], identity: pd.DataFrame) -> pd.Data
 def _codes(values: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, pd.Index]:
     codes, uniques = pd.factorize(values)
     return codes[idx], pd.Index(uniques)
+
+
+def summary_lines(result: Assessment, *, is_example: bool = False, lang: str = "da") -> list[str]:
+    """Return a short text summary of ``result``: categories counted per list year."""
+    from boligmonitor.labels import label
+
+    lines = []
+    if is_example:
+        lines.append(label("text.example_data_note", lang))
+    areas = result.areas
+    lines.append(
+        f"{len(areas)} {'område-år' if lang == 'da' else 'area-years'}; "
+        f"rules {', '.join(result.rules)}; options {result.options.describe()}"
+    )
+    counts = areas.groupby(["list_year", "category"]).size()
+    for year in sorted(areas["list_year"].unique()):
+        parts = [f"{label(f'category.{c}', lang)}: {n}" for c, n in counts.loc[year].items()]
+        lines.append(f"{year}: " + ", ".join(parts))
+    return lines
