@@ -33,6 +33,16 @@ _EXPORTS: dict[str, str] = {
     "table_problems": "boligmonitor.validation",
     "ingest": "boligmonitor.io.store",
     "read_processed": "boligmonitor.io.store",
+    # scoring
+    "assess": "boligmonitor.criteria",
+    "Assessment": "boligmonitor.criteria",
+    "Options": "boligmonitor.options",
+    "RuleSet": "boligmonitor.rules",
+    "load_rules": "boligmonitor.rules",
+    "rules_for_year": "boligmonitor.rules",
+    "early_warning": "boligmonitor.warning",
+    "EarlyWarning": "boligmonitor.warning",
+    "write_table": "boligmonitor.io.writers",
 }
 
 __all__ = sorted(_EXPORTS)
