@@ -615,7 +615,13 @@ def assess(
     history = _empty_history()
     if history_rows:
         history = pd.concat(history_rows, ignore_index=True)
-        history.insert(0, "area_id", identity["area_id"].to_numpy()[history["area_idx"]])
+        history.insert(
+            0,
+            "area_id",
+            pd.Categorical.from_codes(
+                history["area_idx"].to_numpy(), pd.Index(identity["area_id"].to_numpy())
+            ),
+        )
         history = history.drop(columns="area_idx")
     return Assessment(
         areas,
@@ -678,19 +684,26 @@ def _consecutive(cat: Category, yr: _Year, published: _Published, past, options:
         tri = tri & t
         going &= t.yes
         run += going
+    k_years = len(statuses)
+    sources = [s[2] for s in statuses]
+    yes = np.concatenate([s[1].yes for s in statuses])
+    unknown = np.concatenate([~(s[1].yes | s[1].no) for s in statuses])
     rows = pd.DataFrame(
         {
-            "area_idx": np.tile(np.arange(n), len(statuses)),
-            "list_year": yr.list_year,
-            "category": cat.id,
-            "counts_as": ",".join(rule.counts_as),
-            "year": np.repeat([s[0] for s in statuses], n),
-            "is_member": pd.array(np.concatenate([s[1].yes for s in statuses]), dtype="boolean"),
-            "source": np.repeat([s[2] for s in statuses], n),
+            "area_idx": np.tile(np.arange(n), k_years),
+            "list_year": np.full(n * k_years, yr.list_year, dtype=np.int64),
+            "category": pd.Categorical.from_codes(np.zeros(n * k_years, int), [cat.id]),
+            "counts_as": pd.Categorical.from_codes(
+                np.zeros(n * k_years, int), [",".join(rule.counts_as)]
+            ),
+            "year": np.repeat([s[0] for s in statuses], n).astype(np.int64),
+            "is_member": pd.arrays.BooleanArray(yes, unknown),
+            "source": pd.Categorical.from_codes(
+                np.repeat([[HISTORY_PUBLISHED, HISTORY_COMPUTED].index(x) for x in sources], n),
+                [HISTORY_PUBLISHED, HISTORY_COMPUTED],
+            ),
         }
     )
-    unknown = np.concatenate([~(s[1].yes | s[1].no) for s in statuses])
-    rows.loc[unknown, "is_member"] = pd.NA
     rows = rows[np.tile(yr.present, len(statuses))]
     pub = sorted(s[0] for s in statuses if s[2] == HISTORY_PUBLISHED)
     comp = sorted(s[0] for s in statuses if s[2] == HISTORY_COMPUTED)
@@ -724,6 +737,55 @@ def _most_severe(yr: _Year, rows: np.ndarray) -> np.ndarray:
     return out
 
 
+class _Columns:
+    """Column parts gathered per list year and joined once: text that is constant within a list
+    year becomes a categorical, booleans and counts become nullable arrays."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, list[tuple]] = {}
+
+    def const(self, name: str, value: str, n: int) -> None:
+        self.parts.setdefault(name, []).append(("const", value, n))
+
+    def array(self, name: str, values: np.ndarray) -> None:
+        self.parts.setdefault(name, []).append(("array", values))
+
+    def tri(self, name: str, tri: _Tri | None, rows: np.ndarray) -> None:
+        n = int(rows.sum())
+        if tri is None:  # the regime has no such condition: unknown, not false
+            yes, no = np.zeros(n, bool), np.zeros(n, bool)
+        else:
+            yes, no = tri.yes[rows], tri.no[rows]
+        self.parts.setdefault(name, []).append(("tri", yes, no))
+
+    def ints(self, name: str, values: np.ndarray | None, n: int) -> None:
+        if values is None:
+            values, mask = np.zeros(n, np.int64), np.ones(n, bool)
+        else:
+            mask = np.zeros(n, bool)
+        self.parts.setdefault(name, []).append(("ints", values.astype(np.int64), mask))
+
+    def build(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for name, parts in self.parts.items():
+            kind = parts[0][0]
+            if kind == "const":
+                cats = list(dict.fromkeys(p[1] for p in parts))
+                codes = np.repeat([cats.index(p[1]) for p in parts], [p[2] for p in parts])
+                out[name] = pd.Categorical.from_codes(codes, categories=cats)
+            elif kind == "array":
+                out[name] = np.concatenate([p[1] for p in parts])
+            elif kind == "tri":
+                yes = np.concatenate([p[1] for p in parts])
+                no = np.concatenate([p[2] for p in parts])
+                out[name] = pd.arrays.BooleanArray(yes, ~(yes | no))
+            else:
+                out[name] = pd.arrays.IntegerArray(
+                    np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts])
+                )
+        return out
+
+
 def _areas_table(
     scored: dict[int, _Year],
     identity: pd.DataFrame,
@@ -736,67 +798,61 @@ def _areas_table(
             c.id for yr in scored.values() for c in yr.rules.classifications if c.role == "criteria"
         )
     )
-    parts = []
+    cols = _Columns()
+    area_idx = []
     for y, yr in scored.items():
         rows = yr.present
         idx = np.flatnonzero(rows)
-        primary = yr.rules.primary_classification
-        d: dict[str, object] = {
-            "area_idx": idx,
-            "list_year": np.full(len(idx), y, dtype=np.int64),
-            "rules": yr.rules.id,
-            "source": yr.source_kind,
-            "residents": yr.residents[rows],
-            "is_listable": _sub(yr.listable, rows),
-            "n_criteria_met": yr.n_met[primary][rows],
-            "n_criteria_unknown": yr.n_unknown[primary][rows],
-            "n_criteria": len(yr.rules.classification(primary).criteria),
-            "min_criteria_met": yr.rules.classification(primary).min_met,
-        }
+        n = len(idx)
+        area_idx.append(idx)
+        primary = yr.rules.classification(yr.rules.primary_classification)
+        cols.array("list_year", np.full(n, y, dtype=np.int64))
+        cols.const("rules", yr.rules.id, n)
+        cols.const("source", yr.source_kind, n)
+        cols.array("residents", yr.residents[rows])
+        cols.tri("is_listable", yr.listable, rows)
+        cols.array("n_criteria_met", yr.n_met[primary.id][rows].astype(np.int64))
+        cols.array("n_criteria_unknown", yr.n_unknown[primary.id][rows].astype(np.int64))
+        cols.array("n_criteria", np.full(n, len(primary.criteria), dtype=np.int64))
+        cols.array("min_criteria_met", np.full(n, primary.min_met, dtype=np.int64))
         for cat in CATEGORY_IDS:
             tri = yr.categories.get(cat)
-            d[f"is_{cat}"] = (
-                _sub(tri, rows)
-                if tri is not None
-                else pd.array(np.zeros(len(idx), bool), dtype="boolean")
-            )
-        d["category"] = _most_severe(yr, rows)
+            # A category the regime does not have is not held (an area cannot be on a list
+            # that did not exist), which is false rather than undetermined.
+            cols.tri(f"is_{cat}", tri if tri is not None else _Tri.const(False, len(rows)), rows)
+        category = _most_severe(yr, rows)
+        cols.array("category", category)
         for cid in class_ids:
             vals = yr.n_met.get(cid)
-            d[f"n_met_{cid}"] = (
-                pd.array(vals[rows], dtype="Int64")
-                if vals is not None
-                else pd.array([pd.NA] * len(idx), dtype="Int64")
-            )
-        d["is_kombineret_udlejning"] = (
-            _sub(yr.kombineret, rows)
-            if yr.kombineret is not None
-            else pd.array([pd.NA] * len(idx), dtype="boolean")
-        )
+            cols.ints(f"n_met_{cid}", None if vals is None else vals[rows], n)
+        cols.tri("is_kombineret_udlejning", yr.kombineret, rows)
         info = consecutive_info.get(y)
-        d["consecutive_category"] = info[0] if info else ""
-        d["n_consecutive_years"] = (
-            pd.array(info[3][rows], dtype="Int64")
-            if info
-            else pd.array([pd.NA] * len(idx), dtype="Int64")
+        cols.const("consecutive_category", info[0] if info else "", n)
+        cols.ints("n_consecutive_years", info[3][rows] if info else None, n)
+        cols.const("history_published_years", _span(info[1]) if info else "", n)
+        cols.const("history_computed_years", _span(info[2]) if info else "", n)
+        cols.const(
+            "data_years",
+            "; ".join(dict.fromkeys(f"{s.criterion.id}: {s.ev.data_years}" for s in yr.scored)),
+            n,
         )
-        d["history_published_years"] = _span(info[1]) if info else ""
-        d["history_computed_years"] = _span(info[2]) if info else ""
-        d["data_years"] = "; ".join(
-            dict.fromkeys(f"{s.criterion.id}: {s.ev.data_years}" for s in yr.scored)
-        )
-        d["options"] = options.describe()
+        cols.const("options", options.describe(), n)
         if explain:
             from boligmonitor.explain import explain_year
 
             names = identity["area_name"].to_numpy(dtype=object)[idx]
             for lang in ("da", "en"):
-                d[f"explanation_{lang}"] = explain_year(yr, rows, names, d["category"], lang)
-        parts.append(pd.DataFrame(d))
-    out = pd.concat(parts, ignore_index=True)
-    ident = identity.iloc[out["area_idx"].to_numpy()].reset_index(drop=True)
-    out = pd.concat([ident, out.drop(columns="area_idx")], axis=1)
-    return out
+                cols.array(f"explanation_{lang}", explain_year(yr, rows, names, category, lang))
+    idx_all = np.concatenate(area_idx) if area_idx else np.zeros(0, np.int64)
+    out: dict[str, object] = {}
+    for col in ("area_id", "area_name", "municipality", "region"):
+        codes, uniques = pd.factorize(identity[col].to_numpy(dtype=object))
+        out[col] = pd.Categorical.from_codes(codes[idx_all], categories=pd.Index(uniques))
+    built = cols.build()
+    if "category" in built:
+        built["category"] = pd.Categorical(built["category"])
+    out.update(built)
+    return pd.DataFrame(out)
 
 
 def _sub(tri: _Tri, rows: np.ndarray) -> pd.arrays.BooleanArray:
