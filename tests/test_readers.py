@@ -7,10 +7,10 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import write_as
 
 import boligmonitor as bm
 from boligmonitor.schemas import columns
+from conftest import write_as
 
 CRITERION_VALUES = pd.DataFrame({
     "area_id": ["a1", "a2"],

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import write_as
 
 import boligmonitor as bm
 from boligmonitor.cli import main
+from conftest import write_as
 
 
 def _snapshot(d: Path) -> dict[str, str]:

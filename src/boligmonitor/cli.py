@@ -209,7 +209,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     """Return the argument parser and the handler of each sub-command."""
     parser = argparse.ArgumentParser(
         prog="boligmonitor",
-        description="Monitor public housing areas against the criteria of almenboligloven §§ 61 a-b.",
+        description="Monitor public housing areas against the criteria of "
+        "almenboligloven §§ 61 a-b.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

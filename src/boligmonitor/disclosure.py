@@ -128,10 +128,7 @@ def suppress_criteria(criteria: pd.DataFrame, suppressed: Suppressed,
     mask_cols = ["value", "margin", "persons_to_threshold"]
     mask = pd.DataFrame(False, index=criteria.index,
                         columns=[c for c in mask_cols if c in criteria.columns])
-    if "year" not in suppressed.mask.columns:
-        year = None
-    else:
-        year = suppressed.values["year"]
+    year = suppressed.values["year"] if "year" in suppressed.values.columns else None
     if year is None or criteria.empty:
         return Suppressed(criteria.copy(), mask)
     long = (suppressed.mask.assign(area_id=area_ids.to_numpy(), year=year.to_numpy())

@@ -46,7 +46,8 @@ class DataValidationError(BoligmonitorError):
                 parts.append(f"column {rec.column!r}")
             where = ", ".join(parts)
             value = "" if pd.isna(rec.value) else f" value {rec.value!r}:"
-            allowed = "" if pd.isna(rec.allowed) or rec.allowed == "" else f" (allowed: {rec.allowed})"
+            no_allowed = pd.isna(rec.allowed) or rec.allowed == ""
+            allowed = "" if no_allowed else f" (allowed: {rec.allowed})"
             lines.append(f"  {where}:{value} {rec.problem}{allowed}")
         if limit is not None and len(self.problems) > limit:
             lines.append(f"  ... and {len(self.problems) - limit} more")

@@ -18,7 +18,7 @@ Example (a Danish export)::
 
     [columns]
     "Afdeling" = "area_id"
-    "Andel uden for arbejdsmarkedet" = { column = "share_outside_work_education_18_64", unit = "percent" }
+    "Andel dømte" = { column = "share_convicted_18plus", unit = "percent" }
 
     [constants]
     region = "Midtjylland"
@@ -191,7 +191,7 @@ def mapping_from_dict(raw: dict, *, path: str = "<mapping>") -> Mapping:
     if not isinstance(constants, dict):
         problems.append(_problem(path, "constants", constants, "must be a table"))
         constants = {}
-    for name, val in constants.items():
+    for name in constants:
         if name not in known:
             problems.append(_problem(path, f"constants.{name}", name,
                                      "not a canonical column of the layout",

@@ -142,7 +142,7 @@ def _sheet_names(path: Path) -> list[str]:
             return list(wb.sheetnames)
         finally:
             wb.close()
-    except Exception:  # noqa: BLE001 - only used to enrich an error message
+    except Exception:
         return []
 
 
@@ -276,10 +276,11 @@ def parse_table(
     canonical = [rename.get(h, h) for h in headers]
     layout = layout or m.layout or detect_layout(canonical + list(m.constants))
     if layout is None:
-        raise DataValidationError(pd.DataFrame(problems + [_problem(
+        problems.append(_problem(
             file, "cannot tell which layout the file has: its columns match none or several",
             value=", ".join(headers), allowed="name it with --layout/layout= or in a mapping: "
-            + ", ".join(LAYOUTS))]), source=file)
+            + ", ".join(LAYOUTS)))
+        raise DataValidationError(pd.DataFrame(problems), source=file)
     if layout not in LAYOUTS:
         raise _fail(file, "unknown layout", value=layout, allowed=", ".join(LAYOUTS))
     specs = {c.name: c for c in LAYOUTS[layout]}
@@ -299,7 +300,7 @@ def parse_table(
                 + "; or map/ignore it in a mapping file"))
             continue
         keep[c] = h
-    for name, value in m.constants.items():
+    for name in m.constants:
         keep.setdefault(name, "")
     present = set(keep)
     for c in LAYOUTS[layout]:
