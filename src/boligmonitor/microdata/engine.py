@@ -14,6 +14,7 @@ readings are the fields of :class:`AggregateOptions`, each with a documented def
 from __future__ import annotations
 
 import glob
+import math
 import os
 import shutil
 import tempfile
@@ -263,6 +264,46 @@ def _invalid_predicate(col: InputColumn) -> str | None:
     return "(" + " OR ".join(f"({p})" for p in parts) + ")"
 
 
+def _may_have_bad_values(
+    con: duckdb.DuckDBPyConnection, rel: _Relation, layout: list[InputColumn]
+) -> bool:
+    """Whether any value may break the layout, judged from column summaries.
+
+    Null counts, minima and maxima come from Parquet statistics where the files have them, and
+    the distinct values of the text columns are few; so this costs a fraction of a scan. Only
+    when it finds something does :func:`_value_problems` look for the rows.
+    """
+    exprs: list[str] = []
+    checks: list[tuple[InputColumn, str]] = []
+    for col in layout:
+        c = f'"{col.name}"'
+        if not col.nullable:
+            exprs.append(f"count(*) - count({c})")
+            checks.append((col, "nulls"))
+        if col.bounds is not None or col.type == "number":
+            exprs += [f"min({c})::DOUBLE", f"max({c})::DOUBLE"]
+            checks += [(col, "min"), (col, "max")]
+        if col.allowed is not None or col.name == "country":
+            exprs.append(f"list(DISTINCT {c}::VARCHAR)")
+            checks.append((col, "values"))
+    row = con.execute(f"SELECT {', '.join(exprs)} FROM ({rel.sql})").fetchone()
+    for (col, what), value in zip(checks, row, strict=True):
+        if what == "nulls" and value:
+            return True
+        if what in ("min", "max") and value is not None:
+            if math.isnan(value):
+                return True
+            if col.bounds is not None and not col.bounds[0] <= value <= col.bounds[1]:
+                return True
+        if what == "values":
+            values = [v for v in value or [] if v is not None]
+            if col.allowed is not None and set(values) - set(col.allowed):
+                return True
+            if col.name == "country" and any(len(v) != 2 or v.upper() != v for v in values):
+                return True
+    return False
+
+
 def _allowed_text(col: InputColumn) -> str:
     bits = []
     if col.allowed is not None:
@@ -430,11 +471,6 @@ def _non_western_sql(options: AggregateOptions) -> str:
 def _partial_sql(persons_sql: str, key_cast: str, options: AggregateOptions) -> str:
     b = {k: _band(*v) for k, v in AGE_BANDS.items()}
     income = f"{b['15_64']} AND is_taxable AND NOT is_student AND gross_income IS NOT NULL"
-    invalid = (
-        " OR ".join(p for p in (_invalid_predicate(c) for c in PERSONS) if p is not None)
-        if options.validate
-        else "FALSE"
-    )
     return f"""
     SELECT p.year AS year, a.area_id AS area_id, p.region AS person_region,
       count(*) AS residents,
@@ -448,8 +484,7 @@ def _partial_sql(persons_sql: str, key_cast: str, options: AggregateOptions) -> 
       count(*) FILTER (WHERE {b["30_59"]} AND {_basic_education_sql(options)})
         AS n_basic_education_30_59,
       coalesce(sum(gross_income::DOUBLE) FILTER (WHERE {income}), 0) AS income_sum_15_64,
-      count(*) FILTER (WHERE {income}) AS n_income_15_64,
-      count(*) FILTER (WHERE {invalid}) AS n_invalid
+      count(*) FILTER (WHERE {income}) AS n_income_15_64
     FROM ({persons_sql}) AS p
     LEFT JOIN (SELECT address_id, area_id, valid_from_year, valid_to_year FROM _addr
                WHERE area_id IS NOT NULL) AS a
@@ -515,38 +550,51 @@ ORDER BY year, indicator, scope
 
 
 def _check_unique(con: duckdb.DuckDBPyConnection, rel: _Relation) -> None:
-    """Raise if a person appears more than once in a data year."""
-    dup = f"""
-        SELECT person_id, year, count(*) AS n FROM ({rel.sql})
-        GROUP BY person_id, year HAVING count(*) > 1
+    """Raise if a person appears more than once in a data year.
+
+    One data year at a time, so that the hash table of person ids holds one year's population
+    whatever the number of years; with files split by year, Parquet statistics let each query
+    skip the other years' row groups.
     """
-    n = con.execute(f"SELECT count(*) FROM ({dup})").fetchone()[0]
-    if not n:
-        return
-    rows = con.execute(
-        f"SELECT CAST(person_id AS VARCHAR), year, n FROM ({dup}) ORDER BY year, person_id "
-        f"LIMIT {_MAX_EXAMPLES}"
-    ).fetchall()
-    problems = [
-        {
-            "file": rel.label,
-            "column": "person_id",
-            "value": f"{pid} in {year}",
-            "problem": f"the person appears {k} times in the data year",
-            "allowed": "one row per person and data year",
-        }
-        for pid, year, k in rows
-    ]
-    if n > len(rows):
-        problems.append(
-            {
-                "file": rel.label,
-                "column": "person_id",
-                "problem": f"{n - len(rows)} more persons appear more than once",
-                "allowed": "one row per person and data year",
-            }
-        )
-    raise DataValidationError(pd.DataFrame(problems), source=rel.label)
+    years = [y for (y,) in con.execute("SELECT DISTINCT year FROM _partial ORDER BY 1").fetchall()]
+    problems: list[dict[str, object]] = []
+    allowed = "one row per person and data year"
+    for year in years:
+        n_rows, n_ids = con.execute(
+            f"SELECT count(*), count(DISTINCT person_id) FROM ({rel.sql}) WHERE year = {int(year)}"
+        ).fetchone()
+        if n_rows == n_ids:
+            continue
+        dup = f"""
+            SELECT person_id, count(*) AS n FROM ({rel.sql}) WHERE year = {int(year)}
+            GROUP BY person_id HAVING count(*) > 1
+        """
+        n = con.execute(f"SELECT count(*) FROM ({dup})").fetchone()[0]
+        rows = con.execute(
+            f"SELECT CAST(person_id AS VARCHAR), n FROM ({dup}) ORDER BY person_id "
+            f"LIMIT {_MAX_EXAMPLES}"
+        ).fetchall()
+        for pid, k in rows:
+            problems.append(
+                {
+                    "file": rel.label,
+                    "column": "person_id",
+                    "value": f"{pid} in {year}",
+                    "problem": f"the person appears {k} times in the data year",
+                    "allowed": allowed,
+                }
+            )
+        if n > len(rows):
+            problems.append(
+                {
+                    "file": rel.label,
+                    "column": "person_id",
+                    "problem": f"{n - len(rows)} more persons appear more than once in {year}",
+                    "allowed": allowed,
+                }
+            )
+    if problems:
+        raise DataValidationError(pd.DataFrame(problems), source=rel.label)
 
 
 def _key_cast(persons: _Relation, addresses: _Relation) -> str:
@@ -596,6 +644,10 @@ def aggregate(
         _check_columns(arel, ADDRESSES)
         key_cast = _key_cast(prel, arel)
         _load_addresses(con, arel, key_cast)
+        if options.validate and _may_have_bad_values(con, prel, PERSONS):
+            problems = _value_problems(con, prel, PERSONS)
+            if len(problems):
+                raise DataValidationError(problems, source=prel.label)
         try:
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE _partial AS "
@@ -603,9 +655,6 @@ def aggregate(
             )
         except duckdb.Error as exc:
             raise DataSourceError(f"{prel.label}: cannot aggregate persons: {exc}") from exc
-        n_invalid = con.execute("SELECT coalesce(sum(n_invalid), 0) FROM _partial").fetchone()[0]
-        if n_invalid:
-            raise DataValidationError(_value_problems(con, prel, PERSONS), source=prel.label)
         if options.check_unique:
             _check_unique(con, prel)
         indicators = _shape_indicators(con.execute(_indicators_sql()).df())
