@@ -43,6 +43,9 @@ _EXPORTS: dict[str, str] = {
     "early_warning": "boligmonitor.warning",
     "EarlyWarning": "boligmonitor.warning",
     "write_table": "boligmonitor.io.writers",
+    # register microdata
+    "AggregateOptions": "boligmonitor.microdata",
+    "aggregate_files": "boligmonitor.microdata",
 }
 
 __all__ = sorted(_EXPORTS)
