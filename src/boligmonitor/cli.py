@@ -121,9 +121,7 @@ def _add_assess(sub: argparse._SubParsersAction) -> Handler:
     p = sub.add_parser(
         "assess", help="score areas against the criteria of each list year's rule set"
     )
-    p.add_argument("--data", help="indicators (layout a) or criterion values (layout b)")
-    p.add_argument("--references", help="reference values (layout c)")
-    p.add_argument("--memberships", help="published list memberships (layout d)")
+    add_data_arguments(p)
     years = p.add_mutually_exclusive_group()
     years.add_argument("--list-year", type=int, help="one list year N")
     years.add_argument("--list-years", help="a range of list years A-B")
@@ -146,55 +144,66 @@ def _list_years(args: argparse.Namespace) -> list[int] | None:
     return list(range(int(first), int(last) + 1))
 
 
+def add_data_arguments(p: argparse.ArgumentParser) -> None:
+    """Declare the options that say which data a command works on (see :func:`load_dataset`)."""
+    p.add_argument("--data", help="indicators (layout a) or criterion values (layout b); "
+                   "default: the processed store if --processed is given, else the bundled "
+                   "example data")
+    p.add_argument("--references", help="reference values (layout c)")
+    p.add_argument("--memberships", help="published list memberships (layout d)")
+    p.add_argument("--processed", help="a processed directory written by `boligmonitor ingest`")
+
+
+def load_dataset(args: argparse.Namespace):
+    """Return the Dataset the data options name: files, a processed store, or the example."""
+    from boligmonitor.datasets import dataset_from_tables, example_data
+    from boligmonitor.io.readers import read_table
+
+    if args.data is None and args.processed is None:
+        if args.references or args.memberships:
+            raise BoligmonitorError("--references and --memberships need --data or --processed")
+        return example_data()
+    if args.processed is not None:
+        if args.data or args.references or args.memberships:
+            raise BoligmonitorError("--processed cannot be combined with --data, --references "
+                                    "or --memberships: ingest those files into the store")
+        from boligmonitor.io.store import read_processed
+
+        return read_processed(args.processed)
+    main_table = read_table(args.data)
+    layout = main_table.attrs["boligmonitor"]["layout"]
+    if layout not in ("indicators", "criterion_values"):
+        raise BoligmonitorError(
+            f"--data {args.data}: layout {layout!r} cannot be scored "
+            "(allowed: indicators, criterion_values)"
+        )
+    tables = {layout: main_table}
+    if args.references:
+        tables["references"] = read_table(args.references, "references")
+    if args.memberships:
+        tables["memberships"] = read_table(args.memberships, "memberships")
+    return dataset_from_tables(**tables)
+
+
 def _cmd_assess(args: argparse.Namespace) -> int:
     from boligmonitor.criteria import assess, summary_lines
     from boligmonitor.io.writers import write_table
 
-    if args.data is None:
-        from boligmonitor.datasets import example_data
-
-        data = example_data()
-        tables = {k: getattr(data, k) for k in
-                  ("indicators", "criterion_values", "references", "memberships")}
-        is_example = data.is_example
-    else:
-        from boligmonitor.io.readers import read_table
-
-        main_table = read_table(args.data)
-        layout = main_table.attrs["boligmonitor"]["layout"]
-        if layout not in ("indicators", "criterion_values"):
-            raise BoligmonitorError(
-                f"--data {args.data}: layout {layout!r} cannot be scored "
-                "(allowed: indicators, criterion_values)"
-            )
-        tables = {"indicators": None, "criterion_values": None, layout: main_table,
-                  "references": None, "memberships": None}
-        is_example = False
-    if args.references:
-        tables["references"] = read_table_as(args.references, "references")
-    if args.memberships:
-        tables["memberships"] = read_table_as(args.memberships, "memberships")
+    data = load_dataset(args)
     result = assess(
-        tables["indicators"], tables["references"], tables["memberships"],
-        criterion_values=tables["criterion_values"], list_years=_list_years(args),
+        data.indicators, data.references, data.memberships,
+        criterion_values=data.criterion_values, list_years=_list_years(args),
         rules=args.rules,
     )
-    for line in summary_lines(result, is_example=is_example):
+    for line in summary_lines(result, is_example=data.is_example):
         print(line)
     # Example data must say so wherever it is shown, also in exported tables.
     if args.out:
-        print(f"wrote {write_table(result.areas.assign(is_example=is_example), args.out)}")
+        print(f"wrote {write_table(result.areas.assign(is_example=data.is_example), args.out)}")
     if args.criteria_out:
-        crit = result.criteria.assign(is_example=is_example)
+        crit = result.criteria.assign(is_example=data.is_example)
         print(f"wrote {write_table(crit, args.criteria_out)}")
     return 0
-
-
-def read_table_as(path: str, layout: str):
-    """Read and validate ``path`` as ``layout`` (the CLI's one way in for assess inputs)."""
-    from boligmonitor.io.readers import read_table
-
-    return read_table(path, layout=layout)
 
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], Handler]] = [
