@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+EXAMPLE := $(wildcard src/boligmonitor/data/example/*.csv)
 
 .PHONY: report test lint bench clean-venv
 
@@ -12,9 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## The main job: the yearly report on the bundled example data.
+## The main job on the bundled example data: ingest it, score every list year, summarise.
 report: $(STAMP)
-	$(BIN)/boligmonitor demo
+	$(BIN)/boligmonitor ingest $(EXAMPLE) --processed data/processed
+	$(BIN)/boligmonitor assess --processed data/processed
 
 ## The whole test suite (and lint).
 test: $(STAMP)

@@ -1,0 +1,45 @@
+"""The command line as a user meets it: the main job's summary and the data options."""
+
+from __future__ import annotations
+
+import pytest
+
+import boligmonitor as bm
+from boligmonitor.cli import main
+
+
+def test_assess_prints_the_example_note_and_one_block_per_area(capsys):
+    assert main(["assess", "--list-years", "2018-2022"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Eksempeldata")
+    lines = out.splitlines()
+    names = ["Ellekonebakken", "Houlkærvænget", "Klostervænget", "Ringparken", "Vestervang"]
+    for name in names:
+        i = lines.index(name) if name in lines else next(
+            k for k, line in enumerate(lines) if line.startswith(name + " ("))
+        assert lines[i + 1].startswith("  2018: ")
+        assert lines[i + 2].startswith(f"  {name} opfylder")
+    assert "Klostervænget (under 1.000 beboere: kan ikke komme på en liste)" in lines
+    assert "Houlkærvænget" in lines  # at least 1,000 residents: no flag
+    houlkaer = lines[lines.index("Houlkærvænget") + 1]
+    assert "2021: Udsat boligområde, 2022: Ikke på en liste" in houlkaer
+
+
+def test_assess_scores_a_processed_store(tmp_path, capsys):
+    main(["ingest", *map(str, bm.example_files().values()), "--processed", str(tmp_path)])
+    capsys.readouterr()
+    assert main(["assess", "--processed", str(tmp_path), "--list-year", "2018"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Eksempeldata")  # the store remembers the example's provenance
+    assert "2018: Ghettoområde: 1" in out
+
+
+def test_processed_and_files_cannot_be_mixed(tmp_path, capsys):
+    assert main(["assess", "--processed", str(tmp_path), "--data", "x.csv"]) == 2
+    assert "--processed cannot be combined" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["--references", "r.csv"], ["--memberships", "m.csv"]])
+def test_references_without_data_is_an_error_not_a_silent_example(args, capsys):
+    assert main(["assess", *args]) == 2
+    assert "need --data or --processed" in capsys.readouterr().err
