@@ -386,3 +386,13 @@ def test_the_command_line_turns_bad_input_into_exit_code_2(tmp_path, capsys):
     assert code == 2
     assert "required column is missing" in capsys.readouterr().err
     assert not (tmp_path / "out" / "indicators.parquet").exists()
+
+
+def test_an_area_region_that_is_not_one_of_the_five_is_an_error():
+    addr = ADDRESSES.copy()
+    addr["region"] = addr["region"].replace("Midtjylland", "Jylland")
+    with pytest.raises(DataValidationError) as exc:
+        aggregate(PERSONS, addr)
+    p = exc.value.problems
+    assert set(p["column"]) == {"region"} and set(p["value"]) == {"Jylland"}
+    assert "Hovedstaden" in p["allowed"].iloc[0]

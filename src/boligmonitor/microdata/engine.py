@@ -643,6 +643,9 @@ def aggregate(
         _check_columns(prel, PERSONS)
         _check_columns(arel, ADDRESSES)
         key_cast = _key_cast(prel, arel)
+        problems = _value_problems(con, arel, ADDRESSES)  # a small table: always checked
+        if len(problems):
+            raise DataValidationError(problems, source=arel.label)
         _load_addresses(con, arel, key_cast)
         if options.validate and _may_have_bad_values(con, prel, PERSONS):
             problems = _value_problems(con, prel, PERSONS)
