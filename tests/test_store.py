@@ -158,3 +158,11 @@ def test_cli_prints_every_problem_and_exits_non_zero(tmp_path, capsys):
 def test_read_processed_on_an_empty_directory_says_to_ingest_first(tmp_path):
     with pytest.raises(bm.DataSourceError, match="ingest"):
         bm.read_processed(tmp_path)
+
+
+def test_read_processed_gives_the_same_dtypes_as_the_readers(tmp_path, example):
+    bm.ingest(list(bm.example_files().values()), tmp_path)
+    ds = bm.read_processed(tmp_path)
+    for name in ("indicators", "references", "memberships"):
+        got, want = getattr(ds, name), getattr(example, name)
+        assert got.dtypes.to_dict() == want.dtypes.to_dict(), name

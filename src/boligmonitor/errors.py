@@ -58,5 +58,9 @@ class RuleSetError(BoligmonitorError):
     """A rule file is malformed or a rule set cannot be applied."""
 
 
+class OptionError(BoligmonitorError, ValueError):
+    """An option was given a value it does not allow."""
+
+
 class ReportError(BoligmonitorError):
     """A report could not be built or written."""

@@ -31,7 +31,7 @@ from boligmonitor.datasets import LAYOUT_NAMES, SOURCE_COLUMNS, Dataset, example
 from boligmonitor.errors import DataSourceError, DataValidationError
 from boligmonitor.io.mapping import Mapping, read_mapping
 from boligmonitor.io.readers import read_table, sha256_of
-from boligmonitor.schemas import KEYS, REPLACE_KEYS, columns
+from boligmonitor.schemas import KEYS, REPLACE_KEYS, TEXT_KINDS, columns, spec
 from boligmonitor.validation import table_problems
 
 MANIFEST = "manifest.json"
@@ -93,8 +93,21 @@ def _read_current(processed_dir: Path, manifest: dict) -> dict[str, pd.DataFrame
         path = processed_dir / entry["file"]
         if not path.is_file():
             raise DataSourceError(f"{path}: listed in {MANIFEST} but missing")
-        tables[layout] = pd.read_parquet(path)
+        table = pd.read_parquet(path)
+        # Parquet gives text back as the default str dtype; the contract is "string".
+        for col in table.columns:
+            if spec_kind(layout, col) in TEXT_KINDS:
+                table[col] = table[col].astype("string")
+        tables[layout] = table
     return tables
+
+
+def spec_kind(layout: str, column: str) -> str | None:
+    """Return the kind of ``column`` in ``layout`` (None for the store's own columns)."""
+    try:
+        return spec(layout, column).kind
+    except KeyError:
+        return None
 
 
 def read_processed(processed_dir: str | Path = "data/processed") -> Dataset:

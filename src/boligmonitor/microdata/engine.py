@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from boligmonitor.errors import DataSourceError, DataValidationError
+from boligmonitor.errors import DataSourceError, DataValidationError, OptionError
 from boligmonitor.microdata.layout import (
     ADDRESSES,
     AGE_BANDS,
@@ -84,12 +84,12 @@ class AggregateOptions:
 
     def __post_init__(self) -> None:
         if self.education_regime not in EDUCATION_REGIMES:
-            raise ValueError(
+            raise OptionError(
                 f"education_regime {self.education_regime!r} is not one of "
                 f"{', '.join(EDUCATION_REGIMES)}"
             )
         if self.threads < 1:
-            raise ValueError(f"threads must be at least 1, got {self.threads}")
+            raise OptionError(f"threads must be at least 1, got {self.threads}")
 
 
 class Aggregates(NamedTuple):
