@@ -497,6 +497,12 @@ class Assessment:
     options: Options
     rules: tuple[str, ...]
 
+    def _repr_html_(self) -> str:
+        """Jupyter: categories and met criteria as coloured tables (:mod:`boligmonitor.display`)."""
+        from boligmonitor.display import assessment_html
+
+        return assessment_html(self)
+
 
 AREA_KEY = ["area_id", "list_year"]
 

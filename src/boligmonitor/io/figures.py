@@ -8,6 +8,7 @@ the previous file intact and never a half-written one.
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -28,6 +29,19 @@ _METADATA: dict[str, dict[str, None]] = {
 }
 
 
+def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 300) -> bytes:
+    """Render ``fig`` as ``fmt`` (png, svg, pdf) into bytes, deterministically (for embedding
+    a chart in HTML or a deck without a file)."""
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown figure format {fmt!r}; allowed: {', '.join(FORMATS)}")
+    buf = io.BytesIO()
+    with mpl.rc_context({k: style.RC[k] for k in ("svg.hashsalt", "svg.fonttype",
+                                                   "pdf.fonttype")}):
+        fig.savefig(buf, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+    return buf.getvalue()
+
+
 def save_figure(fig: Figure, path: str | Path, dpi: int = 300) -> Path:
     """Save ``fig`` to ``path`` (format from the suffix: .png, .svg or .pdf); return the path.
 
@@ -39,12 +53,11 @@ def save_figure(fig: Figure, path: str | Path, dpi: int = 300) -> Path:
         raise ValueError(f"cannot save a figure as {path.name!r}: allowed suffixes "
                          f"{', '.join('.' + f for f in FORMATS)}")
     path.parent.mkdir(parents=True, exist_ok=True)
+    data = figure_bytes(fig, fmt, dpi)  # rendered before the temporary file exists
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh, mpl.rc_context(
-            {k: style.RC[k] for k in ("svg.hashsalt", "svg.fonttype", "pdf.fonttype")}
-        ):
-            fig.savefig(fh, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

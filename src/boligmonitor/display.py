@@ -1,0 +1,203 @@
+"""Jupyter support: the scoring results as readable HTML tables, and the notebooks' data.
+
+:class:`~boligmonitor.criteria.Assessment` delegates its ``_repr_html_`` here, so that a result
+displays in Jupyter as
+
+* a grid of areas x list years, each cell coloured by the area's category (the colours of the
+  charts, :mod:`boligmonitor.style`) with the criteria met;
+* the criteria of the latest list year: value, line, met (coloured), distance to the line and
+  persons to the line.
+
+The tables in the result stay plain DataFrames; this module only renders them. Text from the
+data (area names) is escaped. Danish by default.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from boligmonitor import style
+from boligmonitor.labels import has_label, label
+
+PROCESSED_ENV = "BOLIGMONITOR_PROCESSED"
+
+_CSS = """
+<style>
+.bm-table {border-collapse: collapse; font-family: 'DejaVu Sans', sans-serif; font-size: 12px;
+  margin: 4px 0 12px 0;}
+.bm-table th, .bm-table td {border: 1px solid #ffffff; padding: 3px 6px; text-align: center;}
+.bm-table th {background: #f3f3f3; font-weight: 600;}
+.bm-table td.bm-name {text-align: left; background: #fafafa;}
+.bm-table td.bm-num {text-align: right; font-variant-numeric: tabular-nums;}
+.bm-met {background: #D55E00; color: #ffffff; font-weight: 600;}
+.bm-notmet {background: #DCEBF7; color: #003a66;}
+.bm-unknown {background: #E0E0E0; color: #333333; font-style: italic;}
+.bm-example {color: #B00020; font-weight: 700; border: 1px solid #B00020; padding: 2px 6px;
+  display: inline-block; margin: 4px 0;}
+.bm-legend span {display: inline-block; padding: 1px 6px; margin-right: 4px;
+  border: 1px solid #bbbbbb; font-size: 11px;}
+</style>
+"""
+
+
+def _e(x: Any) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def _cat_label(cat: str, lang: str) -> str:
+    key = f"category.{cat}"
+    return label(key, lang) if has_label(key) else cat
+
+
+def _cat_style(cat: str) -> str:
+    bg = style.CATEGORY_COLORS.get(cat, "#FFFFFF")
+    fg = style.CATEGORY_TEXT.get(cat, "#000000")
+    extra = ""
+    if cat in style.CATEGORY_HATCH:
+        extra = ("background-image: repeating-linear-gradient(45deg, #cccccc 0, #cccccc 1px, "
+                 "transparent 1px, transparent 6px);")
+    return f"background-color: {bg}; color: {fg}; {extra}"
+
+
+def _is_example(result: Any, is_example: bool | None) -> bool:
+    if is_example is not None:
+        return bool(is_example)
+    for t in (result, getattr(result, "areas", None)):
+        attrs = getattr(t, "attrs", None)
+        if isinstance(attrs, dict) and "is_example" in attrs:
+            return bool(attrs["is_example"])
+    return False
+
+
+def overview_html(areas: pd.DataFrame, *, lang: str = "da", max_areas: int = 60) -> str:
+    """Areas x list years, each cell coloured by category with ``criteria met / criteria``."""
+    if areas.empty:
+        return f"<p>{_e(label('text.missing', lang))}</p>"
+    tab = areas.assign(area_id=areas["area_id"].astype(str),
+                       category=areas["category"].astype(str))
+    years = sorted(int(y) for y in tab["list_year"].unique())
+    ids = list(dict.fromkeys(tab["area_id"]))
+    shown = ids[:max_areas]
+    cells = tab[tab["area_id"].isin(shown)].set_index(["area_id", "list_year"])
+    names = dict(zip(tab["area_id"], tab["area_name"].astype(str), strict=False))
+    head = "".join(f"<th>{y}</th>" for y in years)
+    out = [f"<table class='bm-table'><thead><tr><th>{_e(label('column.area_name', lang))}</th>"
+           f"{head}</tr></thead><tbody>"]
+    for a in shown:
+        row = [f"<td class='bm-name'>{_e(names.get(a, a))}</td>"]
+        for y in years:
+            if (a, y) not in cells.index:
+                row.append("<td></td>")
+                continue
+            r = cells.loc[(a, y)]
+            if isinstance(r, pd.DataFrame):
+                r = r.iloc[0]
+            cat = str(r["category"])
+            met = ""
+            if pd.notna(r.get("n_criteria_met")) and pd.notna(r.get("n_criteria")):
+                met = f"{int(r['n_criteria_met'])}/{int(r['n_criteria'])}"
+            listable = r.get("is_listable")
+            if listable is not None and pd.notna(listable) and not bool(listable):
+                met += "*"
+            row.append(f"<td style='{_cat_style(cat)}' title='{_e(_cat_label(cat, lang))}'>"
+                       f"{_e(met)}</td>")
+        out.append("<tr>" + "".join(row) + "</tr>")
+    out.append("</tbody></table>")
+    cats = [c for c in style.CATEGORY_ORDER if c in set(tab["category"])]
+    legend = "".join(f"<span style='{_cat_style(c)}'>{_e(_cat_label(c, lang))}</span>"
+                     for c in cats)
+    out.append(f"<div class='bm-legend'>{legend}</div>")
+    if len(ids) > max_areas:
+        out.append(f"<p>{_e(label('display.more_rows', lang).format(n=len(ids) - max_areas))}"
+                   "</p>")
+    return "".join(out)
+
+
+def criteria_html(
+    criteria: pd.DataFrame, list_year: int | None = None, *, lang: str = "da",
+    max_rows: int = 200,
+) -> str:
+    """The criteria of one list year (default: the latest) with met criteria coloured."""
+    if criteria.empty:
+        return f"<p>{_e(label('text.missing', lang))}</p>"
+    year = int(criteria["list_year"].max()) if list_year is None else int(list_year)
+    rows = criteria[criteria["list_year"] == year]
+    heads = [label("column.area_name", lang), label("display.classification", lang),
+             label("display.criterion", lang), label("column.value", lang),
+             label("display.threshold", lang), label("display.is_met", lang),
+             label("display.margin", lang), label("display.persons", lang),
+             label("display.data_years", lang)]
+    out = [f"<p><b>{_e(label('display.criteria', lang).format(year=year))}</b></p>",
+           "<table class='bm-table'><thead><tr>"
+           + "".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr></thead><tbody>"]
+    for r in rows.head(max_rows).itertuples(index=False):
+        unit = str(r.unit)
+        met = r.is_met
+        if met is None or pd.isna(met):
+            cls, status = "bm-unknown", label("status.unknown", lang)
+        elif bool(met):
+            cls, status = "bm-met", label("status.met", lang)
+        else:
+            cls, status = "bm-notmet", label("status.not_met", lang)
+        cl = f"classification.{r.classification}"
+        cr = f"criterion.{r.criterion}"
+        persons = r.persons_to_threshold
+        persons_text = "–" if pd.isna(persons) else style.fmt_number(persons, 0, lang)
+        out.append(
+            "<tr>"
+            f"<td class='bm-name'>{_e(r.area_name)}</td>"
+            f"<td>{_e(label(cl, lang) if has_label(cl) else r.classification)}</td>"
+            f"<td class='bm-name'>{_e(label(cr, lang) if has_label(cr) else r.criterion)}</td>"
+            f"<td class='bm-num'>{_e(style.fmt_value(r.value, unit, lang))}</td>"
+            f"<td class='bm-num'>{_e(r.operator_symbol)} "
+            f"{_e(style.fmt_value(r.threshold, unit, lang))}</td>"
+            f"<td class='{cls}'>{_e(status)}</td>"
+            f"<td class='bm-num'>{_e(style.fmt_margin(r.margin, unit, lang))}</td>"
+            f"<td class='bm-num'>{_e(persons_text)}</td>"
+            f"<td>{_e(r.data_years)}</td>"
+            "</tr>"
+        )
+    out.append("</tbody></table>")
+    if len(rows) > max_rows:
+        out.append(f"<p>{_e(label('display.more_rows', lang).format(n=len(rows) - max_rows))}"
+                   "</p>")
+    return "".join(out)
+
+
+def assessment_html(
+    result: Any, *, lang: str = "da", list_year: int | None = None,
+    is_example: bool | None = None,
+) -> str:
+    """The HTML a Jupyter notebook shows for an Assessment (see the module docstring)."""
+    parts = [_CSS, "<div class='bm-result'>",
+             f"<p><b>{_e(label('display.title', lang))}</b> "
+             f"({_e(label('display.rules', lang))}: {_e(', '.join(result.rules))})</p>"]
+    if _is_example(result, is_example):
+        parts.append(f"<div class='bm-example'>{_e(label('text.example_data_note', lang))}</div>")
+    parts.append(f"<p>{_e(label('display.overview', lang))}</p>")
+    parts.append(overview_html(result.areas, lang=lang))
+    parts.append(criteria_html(result.criteria, list_year, lang=lang))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def notebook_dataset(processed: str | Path | None = None):
+    """The data a notebook works on: the processed store at ``processed`` or named by the
+    environment variable ``BOLIGMONITOR_PROCESSED``, else the bundled example data.
+
+    The notebooks call this in their first cell, so that they run on the example data without
+    edits and on the user's own data when pointed at it.
+    """
+    from boligmonitor.datasets import example_data
+
+    where = processed if processed is not None else os.environ.get(PROCESSED_ENV) or None
+    if where is None:
+        return example_data()
+    from boligmonitor.io.store import read_processed
+
+    return read_processed(where)
