@@ -806,6 +806,7 @@ def _areas_table(
     )
     cols = _Columns()
     area_idx = []
+    explanations: dict[str, list] = {}
     for y, yr in scored.items():
         rows = yr.present
         idx = np.flatnonzero(rows)
@@ -848,7 +849,9 @@ def _areas_table(
 
             names = identity["area_name"].to_numpy(dtype=object)[idx]
             for lang in ("da", "en"):
-                cols.array(f"explanation_{lang}", explain_year(yr, rows, names, category, lang))
+                explanations.setdefault(f"explanation_{lang}", []).append(
+                    explain_year(yr, rows, names, category, lang)
+                )
     idx_all = np.concatenate(area_idx) if area_idx else np.zeros(0, np.int64)
     out: dict[str, object] = {}
     for col in ("area_id", "area_name", "municipality", "region"):
@@ -858,6 +861,11 @@ def _areas_table(
     if "category" in built:
         built["category"] = pd.Categorical(built["category"])
     out.update(built)
+    if explanations:
+        from boligmonitor.explain import text_column
+
+        # Arrow text, joined without a detour through Python strings.
+        out.update({name: text_column(parts) for name, parts in explanations.items()})
     return pd.DataFrame(out)
 
 
