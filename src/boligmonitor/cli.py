@@ -206,11 +206,58 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_report(sub: argparse._SubParsersAction) -> Handler:
+    p = sub.add_parser(
+        "report",
+        help="write the yearly report: report.html, report.pdf, tables.xlsx, briefing.pptx",
+        description="Write the yearly indicator report into --out (default reports/<list year>). "
+        "The directory is replaced whole or not at all.",
+    )
+    p.add_argument("--list-year", type=int,
+                   help="list year N (default: the latest the data allows)")
+    add_data_arguments(p)
+    p.add_argument("--rules", help="bundled rule set id (2010, 2013, 2018, 2021) or a rule file")
+    p.add_argument("--out", metavar="DIR", help="output directory (default: reports/<N>)")
+    p.add_argument("--lang", choices=("da", "en"), default="da",
+                   help="language of the report (default: %(default)s)")
+    p.add_argument("--min-cell", type=int, default=None, metavar="N",
+                   help="disclosure control: smallest count shown (default: 5)")
+    p.add_argument("--date", metavar="YYYY-MM-DD",
+                   help="the report's date (default: from the data, else 1 December of N)")
+    return _cmd_report
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from boligmonitor.disclosure import DEFAULT_MIN_CELL
+    from boligmonitor.report import build_report, n_steps, write_report
+
+    data = load_dataset(args)
+    min_cell = DEFAULT_MIN_CELL if args.min_cell is None else args.min_cell
+    content = build_report(data, list_year=args.list_year, rules=args.rules, lang=args.lang,
+                           min_cell=min_cell, date=args.date)
+    out = Path(args.out) if args.out else Path("reports") / str(content.list_year)
+    with tqdm(total=n_steps(content), desc="report", unit="step", file=sys.stderr,
+              leave=False, disable=None) as bar:
+        paths = write_report(content, out, progress=lambda _step: bar.update(1))
+    cats = sum(1 for s in content.summary if s.category_id not in ("none", "undetermined"))
+    mark = f" ({content.example_mark})" if content.is_example else ""
+    print(f"{content.title}{mark}: {len(content.summary)} areas, {cats} on a list, "
+          f"{len(content.changes)} changed since {content.previous_year or '-'}")
+    for path in paths:
+        print(f"wrote {path}")
+    return 0
+
+
 COMMANDS: list[Callable[[argparse._SubParsersAction], Handler]] = [
     _add_validate,
     _add_ingest,
     _add_aggregate,
     _add_assess,
+    _add_report,
 ]
 
 

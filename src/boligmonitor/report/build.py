@@ -373,14 +373,12 @@ def build_report(
     if rules_now is None:
         raise ReportError(f"no rule set governs list year {list_year}; give one with --rules")
     if assessment is None:
-        years = [list_year - 1, list_year]
-        if ruleset is None and governing_rules(list_year - 1) is None:
-            years = [list_year]
+        # Every list year up to N: the charts show the trend across the plan period.
         assessment = assess(
             data.indicators, data.references, data.memberships,
-            criterion_values=data.criterion_values, list_years=years, rules=ruleset,
-            options=options,
+            criterion_values=data.criterion_values, rules=ruleset, options=options,
         )
+    assessment = _until(assessment, list_year)
     areas_all = assessment.areas
     if not (areas_all["list_year"] == list_year).any():
         raise ReportError(f"the data cannot feed list year {list_year}: no area is scored for it")
@@ -400,7 +398,7 @@ def build_report(
     safe = Assessment(areas_all, crit_values, assessment.history, assessment.options,
                       assessment.rules)
 
-    T = {k.split(".", 1)[1]: v[lang] for k, v in catalogue().items() if k.startswith("report.")}
+    tx = {k.split(".", 1)[1]: v[lang] for k, v in catalogue().items() if k.startswith("report.")}
     prev_year = list_year - 1 if (areas_all["list_year"] == list_year - 1).any() else None
     rules_prev = (ruleset or governing_rules(prev_year)) if prev_year is not None else None
 
@@ -417,8 +415,8 @@ def build_report(
                               crit_now["criterion"], crit_now["is_met"], strict=True)
     }
     cat_now = dict(zip(now["area_id"].astype(str), now["category"].astype(str), strict=True))
-    warnings = _early_warnings(data, list_year, ruleset, options, lang, warning_margin,
-                               met_now, cat_now)
+    ew = _warning(data, list_year, ruleset, options)
+    warnings = _early_warnings(ew, lang, warning_margin, met_now, cat_now)
 
     summaries: list[AreaSummary] = []
     sections: list[AreaSection] = []
@@ -438,9 +436,9 @@ def build_report(
                                    rules_prev, rules_now)
         else:
             direction = "new"
-        met_txt = T["criteria_met_of"].format(n=n_met, k=n_crit)
+        met_txt = tx["criteria_met_of"].format(n=n_met, k=n_crit)
         flags = tuple(warnings.get(aid, ()))
-        sentence = T["summary_sentence"].format(
+        sentence = tx["summary_sentence"].format(
             area=row.area_name, category=_cat(cat_id, lang), met=met_txt,
             direction=label(f"direction.{direction}", lang).lower(),
             previous=prev_year if prev_year is not None else "-",
@@ -462,20 +460,22 @@ def build_report(
             else str(getattr(row, f"explanation_{lang}", "") or "")
         )
         keys = _area_charts(plots, safe, aid, str(row.area_name), list_year, lang, charts,
-                            data.is_example, T)
+                            data.is_example, tx,
+                            ind_sup.values if ind_sup is not None else None)
         sections.append(AreaSection(summary, lines, explanation, keys))
 
-    overview_keys = _overview_charts(plots, safe, list_year, lang, charts, data.is_example, T)
+    overview_keys = _overview_charts(plots, safe, list_year, lang, charts, data.is_example, tx,
+                                     _safe_warning(ew, ind_sup, data))
     changes, unchanged = _changes(crit_values, crit_mask, areas_all, list_year, prev_year,
-                                  lang, T)
+                                  lang, tx)
     method = _method(data, assessment, rules_now, rules_prev, crit_now, list_year, options,
-                     min_cell, lang, T)
+                     min_cell, lang, tx)
     glossary = tuple(
         (label(f"glossary_term.{k.split('.', 1)[1]}", lang), v[lang])
         for k, v in catalogue().items() if k.startswith("glossary.")
     )
     sheets = _sheets(summaries, crit_values, crit_mask, areas_all, list_year, data, ind_sup,
-                     options, lang, T, method)
+                     options, lang, tx, method)
     example_mark = label("text.example_data", lang)
     example_note = ""
     if data.is_example:
@@ -486,15 +486,15 @@ def build_report(
         previous_year=prev_year,
         lang=lang,
         date=date_iso,
-        title=T["title"].format(year=list_year),
-        subtitle=T["subtitle"].format(date=_long_date(date_iso, lang),
+        title=tx["title"].format(year=list_year),
+        subtitle=tx["subtitle"].format(date=_long_date(date_iso, lang),
                                       rules=rules_now.name_da if lang == "da"
                                       else rules_now.name_en),
         is_example=bool(data.is_example),
         example_mark=example_mark,
         example_note=example_note,
         min_cell=min_cell,
-        text=T,
+        text=tx,
         summary=tuple(summaries),
         areas=tuple(sections),
         changes=changes,
@@ -505,6 +505,16 @@ def build_report(
         overview_chart_keys=overview_keys,
         sheets=sheets,
     )
+
+
+def _until(a: Assessment, list_year: int) -> Assessment:
+    """The assessment without the list years after ``list_year``."""
+    def cut(df: pd.DataFrame) -> pd.DataFrame:
+        if "list_year" not in df.columns:
+            return df
+        return df[df["list_year"] <= list_year]
+
+    return Assessment(cut(a.areas), cut(a.criteria), cut(a.history), a.options, a.rules)
 
 
 def _suppress_list_values(criteria: pd.DataFrame, values: pd.DataFrame | None, min_cell: int):
@@ -617,24 +627,45 @@ def _explanation(s: AreaSummary, lines: tuple[CriterionLine, ...], rules: RuleSe
     return " ".join(parts)
 
 
-def _early_warnings(data: Dataset, list_year: int, ruleset: RuleSet | None, options: Options,
-                    lang: str, margin: float, met_now: dict, cat_now: dict[str, str],
+def _warning(data: Dataset, list_year: int, ruleset: RuleSet | None, options: Options):
+    """The early warning for list year N+1, where the data (layout a) and a rule set allow."""
+    if data.indicators is None:
+        return None
+    if ruleset is None and governing_rules(list_year + 1) is None:
+        return None
+    from boligmonitor.warning import early_warning
+
+    return early_warning(data.indicators, data.references, data.memberships,
+                         list_year=list_year, rules=ruleset, options=options)
+
+
+def _safe_warning(ew, ind_sup, data: Dataset):
+    """The early warning for the chart, without the numbers of any area and indicator that has
+    a suppressed cell: a boundary is the line minus the known single data years."""
+    if ew is None or ind_sup is None:
+        return ew
+    from boligmonitor.warning import EarlyWarning
+
+    hit = ind_sup.mask.assign(area_id=data.indicators["area_id"].astype(str).to_numpy())
+    hit = hit.groupby("area_id").any()
+    b = ew.boundaries.copy()
+    bad = np.array([
+        bool(hit.at[a, i]) if (a in hit.index and i in hit.columns) else False
+        for a, i in zip(b["area_id"].astype(str), b["indicator"].astype(str), strict=True)
+    ], dtype=bool)
+    for col in ("boundary", "latest_value", "headroom"):
+        b.loc[bad, col] = np.nan
+    return EarlyWarning(ew.list_year, b, ew.projection)
+
+
+def _early_warnings(ew, lang: str, margin: float, met_now: dict, cat_now: dict[str, str],
                     ) -> dict[str, list[str]]:
     """Plain-language flags for next year's list, per area, about criteria not met now and
     categories that would change. Yes/no statements only: the boundaries themselves are
     derived from single data years and may reveal suppressed cells."""
-    if data.indicators is None:
+    if ew is None:
         return {}
-    from boligmonitor.warning import early_warning
-
-    nxt = list_year + 1
-    if ruleset is None and governing_rules(nxt) is None:
-        return {}
-    try:
-        ew = early_warning(data.indicators, data.references, data.memberships,
-                           list_year=list_year, rules=ruleset, options=options)
-    except ReportError:
-        return {}
+    nxt = ew.list_year
     out: dict[str, list[str]] = {}
     b = ew.boundaries
     for r in b.itertuples(index=False):
@@ -679,35 +710,49 @@ def _call(fn: Callable, *args, **kwargs) -> Callable[[], Any]:
 
 
 def _area_charts(plots, safe: Assessment, area_id: str, name: str, list_year: int, lang: str,
-                 charts: dict[str, Chart], is_example: bool, T: dict[str, str]) -> tuple[str, ...]:
+                 charts: dict[str, Chart], is_example: bool, tx: dict[str, str],
+                 indicators: pd.DataFrame | None) -> tuple[str, ...]:
     if plots is None:
         return ()
     keys = []
+    n = len(charts)
     dash = getattr(plots, "plot_area_dashboard", None)
     if dash is not None:
-        key = f"dashboard-{len(charts)}"
-        charts[key] = Chart(key, T["chart_dashboard"].format(area=name),
-                            _call(dash, safe, area_id, lang=lang))
+        key = f"area{n}-dashboard"
+        charts[key] = Chart(key, tx["chart_dashboard"].format(area=name),
+                            _call(dash, safe, area_id, lang=lang, is_example=is_example))
+        keys.append(key)
+    raw = getattr(plots, "plot_raw_vs_averaged", None)
+    if raw is not None and indicators is not None:
+        key = f"area{n}-raw"
+        charts[key] = Chart(key, tx["chart_raw"].format(area=name),
+                            _call(raw, safe, indicators, area_id, "employment", lang=lang,
+                                  is_example=is_example))
         keys.append(key)
     return tuple(keys)
 
 
 def _overview_charts(plots, safe: Assessment, list_year: int, lang: str,
-                     charts: dict[str, Chart], is_example: bool,
-                     T: dict[str, str]) -> tuple[str, ...]:
+                     charts: dict[str, Chart], is_example: bool, tx: dict[str, str],
+                     warning) -> tuple[str, ...]:
     if plots is None:
         return ()
+    recipes = [
+        ("plot_overview", "overview", tx["chart_overview"],
+         lambda fn: _call(fn, safe, lang=lang, is_example=is_example)),
+        ("plot_margins", "margins", tx["chart_margins"].format(year=list_year),
+         lambda fn: _call(fn, safe, list_year, lang=lang, is_example=is_example)),
+    ]
+    if warning is not None:
+        recipes.append(("plot_early_warning", "early_warning",
+                        tx["chart_early_warning"].format(year=list_year + 1),
+                        lambda fn: _call(fn, warning, lang=lang, is_example=is_example)))
     keys = []
-    for name, key, title in (("plot_overview", "overview", T["chart_overview"]),
-                             ("plot_margins", "margins",
-                              T["chart_margins"].format(year=list_year))):
+    for name, key, title, make in recipes:
         fn = getattr(plots, name, None)
         if fn is None:
             continue
-        if name == "plot_margins":
-            charts[key] = Chart(key, title, _call(fn, safe, list_year=list_year, lang=lang))
-        else:
-            charts[key] = Chart(key, title, _call(fn, safe, lang=lang))
+        charts[key] = Chart(key, title, make(fn))
         keys.append(key)
     return tuple(keys)
 
@@ -716,7 +761,7 @@ def _overview_charts(plots, safe: Assessment, list_year: int, lang: str,
 
 
 def _changes(crit: pd.DataFrame, mask: pd.DataFrame, areas: pd.DataFrame, list_year: int,
-             prev_year: int | None, lang: str, T: dict[str, str]):
+             prev_year: int | None, lang: str, tx: dict[str, str]):
     if prev_year is None:
         return (), ()
     a_now = areas[areas["list_year"] == list_year].set_index("area_id")
@@ -741,23 +786,23 @@ def _changes(crit: pd.DataFrame, mask: pd.DataFrame, areas: pd.DataFrame, list_y
                 continue
             crit_txt = label(f"criterion.{r.criterion}", lang)
             cls = _classification(str(r.classification), lang)
-            verb = T["crossed_met"] if m1 else T["crossed_not_met"]
+            verb = tx["crossed_met"] if m1 else tx["crossed_not_met"]
             unit = str(r.unit)
             dec = _share_decimals(float(r.threshold))
             if r.is_sup or r.is_sup_prev:
                 detail = ""
             else:
-                detail = T["crossed_detail"].format(
+                detail = tx["crossed_detail"].format(
                     before=show_value(r.value_prev, str(r.unit_prev), lang, decimals=dec).text,
                     after=show_value(r.value, unit, lang, decimals=dec).text,
                     operator=label(f"operator.{r.operator}", lang),
                     threshold=show_value(r.threshold, unit, lang, decimals=dec).text,
                 )
-            reasons.append(T["crossed"].format(criterion=crit_txt, classification=cls,
+            reasons.append(tx["crossed"].format(criterion=crit_txt, classification=cls,
                                                verb=verb, detail=detail).strip())
         is_cat = bool(before) and before != after
         if not before:
-            reasons.insert(0, T["new_in_data"])
+            reasons.insert(0, tx["new_in_data"])
         if is_cat or reasons:
             changes.append(Change(aid, name, _cat(before, lang) if before else "",
                                   _cat(after, lang), is_cat, tuple(reasons)))
@@ -775,14 +820,14 @@ def _t(text: Any) -> Shown:
 
 def _method(data: Dataset, assessment: Assessment, rules_now: RuleSet, rules_prev: RuleSet | None,
             crit_now: pd.DataFrame, list_year: int, options: Options, min_cell: int, lang: str,
-            T: dict[str, str]) -> Method:
+            tx: dict[str, str]) -> Method:
     rule_texts = []
     seen = set()
     for rs in (rules_now, rules_prev):
         if rs is None or rs.id in seen:
             continue
         seen.add(rs.id)
-        rows: list[tuple[Shown, ...]] = [(_t(T["col_area_rule"]), _t(rs.min_residents_citation))]
+        rows: list[tuple[Shown, ...]] = [(_t(tx["col_area_rule"]), _t(rs.min_residents_citation))]
         for cl in rs.classifications:
             rows.append((_t(_classification(cl.id, lang)), _t(cl.citation)))
             for cr in cl.criteria:
@@ -790,25 +835,25 @@ def _method(data: Dataset, assessment: Assessment, rules_now: RuleSet, rules_pre
         for cat in sorted(rs.categories, key=lambda c: c.severity):
             rows.append((_t(_cat(cat.id, lang)), _t(cat.citation)))
             if cat.consecutive is not None:
-                rows.append((_t("  " + T["col_consecutive"]), _t(cat.consecutive.citation)))
+                rows.append((_t("  " + tx["col_consecutive"]), _t(cat.consecutive.citation)))
         rule_texts.append(RuleText(
             rs.id, rs.name_da if lang == "da" else rs.name_en, rs.law, rs.note,
             str(rs.list_years),
-            Table(T["rules_table"], (T["col_rule"], T["col_citation"]), tuple(rows)),
+            Table(tx["rules_table"], (tx["col_rule"], tx["col_citation"]), tuple(rows)),
         ))
     defaults = Options().to_dict()
     opt_rows = []
     for name, value in options.to_dict().items():
-        note = "" if value == defaults[name] else T["not_default"]
+        note = "" if value == defaults[name] else tx["not_default"]
         opt_rows.append((_t(label(f"option.{name}", lang)), _t(repr(value)), _t(note)))
-    options_table = Table(T["options"], (T["col_option"], T["col_value"], T["col_note"]),
+    options_table = Table(tx["options"], (tx["col_option"], tx["col_value"], tx["col_note"]),
                           tuple(opt_rows), key="options")
     dy = (crit_now[["classification", "criterion", "data_years"]].astype(str)
           .drop_duplicates())
     dy_rows = tuple((_t(_classification(r.classification, lang)),
                      _t(label(f"criterion.{r.criterion}", lang)), _t(r.data_years))
                     for r in dy.itertuples(index=False))
-    data_years_table = Table(T["data_years"], (T["col_classification"], T["col_criterion"],
+    data_years_table = Table(tx["data_years"], (tx["col_classification"], tx["col_criterion"],
                                                label("column.year", lang)), dy_rows)
     ref_rows = []
     if data.references is not None and len(data.references):
@@ -823,20 +868,20 @@ def _method(data: Dataset, assessment: Assessment, rules_now: RuleSet, rules_pre
                              _t(r.scope), _t(label(f"column.{r.indicator}", lang)),
                              show_value(r.value, unit, lang, decimals=2),
                              _t(r.source)))
-    refs_table = Table(T["references"], (label("column.year", lang), label("column.scope", lang),
+    refs_table = Table(tx["references"], (label("column.year", lang), label("column.scope", lang),
                                          label("column.indicator", lang),
                                          label("column.value", lang),
                                          label("column.source", lang)), tuple(ref_rows),
                        key="references")
     src_rows = tuple(
-        (_t(r.name), _t(T[f"layout_{r.layout}"] if f"layout_{r.layout}" in T else r.layout),
+        (_t(r.name), _t(tx.get(f"layout_{r.layout}", r.layout)),
          show_count(r.rows, lang), _t(r.sha256))
         for r in data.sources.itertuples(index=False)
     )
-    sources_table = Table(T["sources"], (T["col_file"], T["col_layout"], T["col_rows"],
+    sources_table = Table(tx["sources"], (tx["col_file"], tx["col_layout"], tx["col_rows"],
                                          "SHA-256"), src_rows, key="sources")
     return Method(tuple(rule_texts), options_table, data_years_table, refs_table, sources_table,
-                  T["disclosure_text"].format(min_cell=min_cell,
+                  tx["disclosure_text"].format(min_cell=min_cell,
                                               suppressed=label("text.suppressed", lang),
                                               missing=label("text.missing", lang)))
 
@@ -846,14 +891,14 @@ def _method(data: Dataset, assessment: Assessment, rules_now: RuleSet, rules_pre
 
 def _sheets(summaries, crit: pd.DataFrame, mask: pd.DataFrame, areas: pd.DataFrame,
             list_year: int, data: Dataset, ind_sup, options: Options, lang: str,
-            T: dict[str, str], method: Method) -> tuple[Table, ...]:
+            tx: dict[str, str], method: Method) -> tuple[Table, ...]:
     scores = Table(
-        T["sheet_scores"],
+        tx["sheet_scores"],
         (label("column.area_id", lang), label("column.area_name", lang),
          label("column.municipality", lang), label("column.list_year", lang),
-         label("column.category", lang), T["col_n_met"], T["col_n_criteria"],
-         label("column.residents", lang), T["col_listable"], T["col_direction"],
-         T["col_warnings"]),
+         label("column.category", lang), tx["col_n_met"], tx["col_n_criteria"],
+         label("column.residents", lang), tx["col_listable"], tx["col_direction"],
+         tx["col_warnings"]),
         tuple(
             (_t(s.area_id), _t(s.area_name), _t(s.municipality),
              Shown(str(list_year), list_year, VALUE, "year"), _t(s.category),
@@ -877,12 +922,12 @@ def _sheets(summaries, crit: pd.DataFrame, mask: pd.DataFrame, areas: pd.DataFra
             _t(ln.citation),
         ))
     criteria = Table(
-        T["sheet_criteria"],
+        tx["sheet_criteria"],
         (label("column.area_id", lang), label("column.area_name", lang),
-         label("column.list_year", lang), T["col_classification"], T["col_criterion"],
-         label("column.value", lang), T["col_operator"], T["col_threshold"], T["col_reference"],
-         T["col_status"], T["col_margin"], T["col_persons"], label("column.year", lang),
-         T["col_citation"]),
+         label("column.list_year", lang), tx["col_classification"], tx["col_criterion"],
+         label("column.value", lang), tx["col_operator"], tx["col_threshold"], tx["col_reference"],
+         tx["col_status"], tx["col_margin"], tx["col_persons"], label("column.year", lang),
+         tx["col_citation"]),
         tuple(crit_rows),
         key="criteria",
     )
@@ -899,7 +944,7 @@ def _sheets(summaries, crit: pd.DataFrame, mask: pd.DataFrame, areas: pd.DataFra
             for col, v, sup in zip(cols, r, mm, strict=True):
                 cells.append(_data_cell(col, v, bool(sup), lang))
             rows.append(tuple(cells))
-        sheets.append(Table(T["sheet_data"], heads, tuple(rows), key="data"))
+        sheets.append(Table(tx["sheet_data"], heads, tuple(rows), key="data"))
     elif data.criterion_values is not None:
         cv = data.criterion_values[data.criterion_values["list_year"] <= list_year]
         cols = list(cv.columns)
@@ -911,7 +956,7 @@ def _sheets(summaries, crit: pd.DataFrame, mask: pd.DataFrame, areas: pd.DataFra
                                                                        "municipality", "region",
                                                                        "list_year"), lang)
                               for col, v in zip(cols, r, strict=True)))
-        sheets.append(Table(T["sheet_data"], heads, tuple(rows), key="data"))
+        sheets.append(Table(tx["sheet_data"], heads, tuple(rows), key="data"))
     sheets.extend([method.references, method.sources, method.options])
     return tuple(sheets)
 

@@ -1,0 +1,290 @@
+"""The report as an A4 PDF (report.pdf) with page numbers, a table of contents and bookmarks.
+
+Laid out with reportlab (pure pip, no system libraries), in DejaVu Sans, the font matplotlib
+ships, so Danish letters and the law's symbols print on any machine. ``invariant`` pins the
+document's dates and id, so the same content gives the same bytes. Every text from the input is
+escaped before reportlab's paragraph markup sees it.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import matplotlib
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    Image,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from boligmonitor.report.build import SUPPRESSED, VALUE, ReportContent, Shown
+from boligmonitor.report.charts import DEFAULT_DPI
+from boligmonitor.report.render_html import png_size
+
+FONT, BOLD, ITALIC = "BMDejaVuSans", "BMDejaVuSans-Bold", "BMDejaVuSans-Oblique"
+PAGE_W, PAGE_H = A4
+MARGIN = 18 * mm
+TEXT_W = PAGE_W - 2 * MARGIN
+SUPPRESSED_COLOUR = colors.HexColor("#6a3d9a")
+MISSING_COLOUR = colors.HexColor("#555555")
+
+
+@cache
+def _register_fonts() -> None:
+    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    for name, file in ((FONT, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf"),
+                       (ITALIC, "DejaVuSans-Oblique.ttf")):
+        pdfmetrics.registerFont(TTFont(name, str(ttf / file)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=ITALIC,
+                                  boldItalic=BOLD)
+
+
+@cache
+def _styles() -> dict[str, ParagraphStyle]:
+    _register_fonts()
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, spaceAfter=4)
+    return {
+        "body": base,
+        "title": ParagraphStyle("title", base, fontName=BOLD, fontSize=22, leading=27,
+                                spaceAfter=8),
+        "subtitle": ParagraphStyle("subtitle", base, fontSize=11, leading=14,
+                                   textColor=MISSING_COLOUR),
+        "h1": ParagraphStyle("h1", base, fontName=BOLD, fontSize=16, leading=20, spaceBefore=6,
+                             spaceAfter=8),
+        "h2": ParagraphStyle("h2", base, fontName=BOLD, fontSize=13, leading=16, spaceBefore=8,
+                             spaceAfter=6),
+        "h3": ParagraphStyle("h3", base, fontName=BOLD, fontSize=10.5, leading=13, spaceBefore=6,
+                             spaceAfter=3),
+        "cell": ParagraphStyle("cell", base, fontSize=7.5, leading=9.2, spaceAfter=0),
+        "cellr": ParagraphStyle("cellr", base, fontSize=7.5, leading=9.2, spaceAfter=0,
+                                alignment=TA_RIGHT),
+        "head": ParagraphStyle("head", base, fontName=BOLD, fontSize=7.5, leading=9.2,
+                               spaceAfter=0),
+        "note": ParagraphStyle("note", base, fontSize=8, leading=10, textColor=MISSING_COLOUR),
+        "example": ParagraphStyle("example", base, backColor=colors.HexColor("#fff3cd"),
+                                  borderPadding=4, spaceBefore=6, spaceAfter=10),
+        "tochead": ParagraphStyle("tochead", base, fontName=BOLD, fontSize=13, leading=16,
+                                  spaceBefore=8, spaceAfter=6),
+        "toc1": ParagraphStyle("toc1", base, fontSize=10.5, leading=15),
+        "toc2": ParagraphStyle("toc2", base, fontSize=9.5, leading=13, leftIndent=14),
+    }
+
+
+def _p(text: str, style: str = "body") -> Paragraph:
+    return Paragraph(escape(str(text)), _styles()[style])
+
+
+def _shown(s: Shown, numeric: bool) -> Paragraph:
+    text = escape(s.text)
+    if s.state == SUPPRESSED:
+        text = f'<font color="#6a3d9a"><i>{text}</i></font>'
+    elif s.state != VALUE:
+        text = f'<font color="#555555">{text}</font>'
+    return Paragraph(text, _styles()["cellr" if numeric and s.kind not in ("text", "year")
+                                      else "cell"])
+
+
+def _table(columns, rows, widths=None) -> Table:
+    data = [[Paragraph(escape(c), _styles()["head"]) for c in columns]]
+    for row in rows:
+        data.append([c if isinstance(c, Paragraph) else _shown(c, True) for c in row])
+    t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    t.setStyle(TableStyle([
+        ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor("#bbbbbb")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f0f0")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return t
+
+
+class _Doc(BaseDocTemplate):
+    """A4 pages with the example mark and page numbers; headings feed the TOC and bookmarks."""
+
+    def __init__(self, buf, content: ReportContent) -> None:
+        super().__init__(
+            buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+            bottomMargin=MARGIN, title=content.title, author="boligmonitor",
+            subject=content.subtitle, creator="boligmonitor", producer="boligmonitor",
+            invariant=1, lang=content.lang,
+        )
+        self.content = content
+        frame = Frame(MARGIN, MARGIN, TEXT_W, PAGE_H - 2 * MARGIN, id="body")
+        self.addPageTemplates([PageTemplate("page", [frame], onPage=self._decorate)])
+        self._n_heading = 0
+
+    def _decorate(self, canvas, doc) -> None:
+        c = self.content
+        canvas.saveState()
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(MISSING_COLOUR)
+        canvas.drawString(MARGIN, 10 * mm, f"{c.title} · {c.date}")
+        canvas.drawRightString(PAGE_W - MARGIN, 10 * mm, f"{c.t('page')} {doc.page}")
+        if c.is_example:
+            canvas.setFillColor(colors.HexColor("#fff3cd"))
+            canvas.setStrokeColor(colors.HexColor("#c9a227"))
+            w = pdfmetrics.stringWidth(c.example_mark, BOLD, 10) + 10
+            canvas.rect(PAGE_W - MARGIN - w, PAGE_H - 12 * mm, w, 6 * mm, fill=1, stroke=1)
+            canvas.setFillColor(colors.HexColor("#6b4e00"))
+            canvas.setFont(BOLD, 10)
+            canvas.drawRightString(PAGE_W - MARGIN - 5, PAGE_H - 10.2 * mm, c.example_mark)
+        canvas.restoreState()
+
+    def afterFlowable(self, flowable) -> None:  # noqa: N802 (reportlab's hook)
+        if not isinstance(flowable, Paragraph):
+            return
+        level = {"h1": 0, "h2": 1}.get(flowable.style.name)
+        if level is None:
+            return
+        text = flowable.getPlainText()
+        self._n_heading += 1
+        key = f"h{self._n_heading}"
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
+        self.notify("TOCEntry", (level, text, self.page, key))
+
+    def handle_documentBegin(self) -> None:  # noqa: N802 (reportlab's hook)
+        self._n_heading = 0
+        super().handle_documentBegin()
+
+
+def _image(png: bytes, max_h: float = 200 * mm) -> Image:
+    w, h = png_size(png)
+    width, height = w / DEFAULT_DPI * 72, h / DEFAULT_DPI * 72
+    scale = min(1.0, TEXT_W / width, max_h / height)
+    return Image(io.BytesIO(png), width=width * scale, height=height * scale)
+
+
+def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
+    """Return the report as PDF bytes; ``images`` maps chart keys to PNG bytes."""
+    st = _styles()
+    c = content
+    story: list = [_p(c.title, "title"), _p(c.subtitle, "subtitle")]
+    if c.is_example:
+        story.append(Paragraph(f"<b>{escape(c.example_mark)}.</b> {escape(c.example_note)}",
+                               st["example"]))
+    story.append(_p(c.t("toc"), "tochead"))
+    toc = TableOfContents()
+    toc.levelStyles = [st["toc1"], st["toc2"]]
+    story += [toc, PageBreak()]
+
+    # 1. Summary
+    story.append(_p(c.t("sec_summary"), "h1"))
+    head = c.sheets[0].columns
+    rows = []
+    for s in c.summary:
+        warn = "<br/>".join(f"• {escape(w)}" for w in s.warnings) or escape(c.t("no_warnings"))
+        if s.listable_note:
+            warn += f'<br/><font color="#555555">{escape(s.listable_note)}</font>'
+        rows.append([_p(s.area_name, "cell"), _p(s.category, "cell"), _p(s.criteria_met, "cell"),
+                     _shown(s.residents, True), _p(s.direction, "cell"),
+                     Paragraph(warn, st["cell"])])
+    story.append(_table([head[1], head[4], c.t("col_n_met"), head[7], c.t("col_direction"),
+                         c.t("col_warnings")], rows,
+                        [28 * mm, 27 * mm, 25 * mm, 17 * mm, 18 * mm, TEXT_W - 115 * mm]))
+    for s in c.summary:
+        story.append(_p(s.sentence))
+    for key in c.overview_chart_keys:
+        if key in images:
+            story.append(KeepTogether([_image(images[key]), _p(c.charts[key].title, "note")]))
+
+    # 2. Areas
+    story += [PageBreak(), _p(c.t("sec_areas"), "h1")]
+    crit_cols = [c.t("col_classification"), c.t("col_criterion"), c.sheets[1].columns[5],
+                 c.t("col_threshold"), c.t("col_reference"), c.t("col_status"),
+                 c.t("col_margin"), c.t("col_persons"), c.sheets[1].columns[12]]
+    for i, a in enumerate(c.areas):
+        if i:
+            story.append(PageBreak())
+        s = a.summary
+        story.append(_p(s.area_name, "h2"))
+        status = f"{s.category} · {s.criteria_met} · {c.t('col_direction')}: {s.direction}"
+        if s.listable_note:
+            status += f" · {s.listable_note}"
+        story.append(_p(status))
+        for key in a.chart_keys:
+            if key in images:
+                story.append(KeepTogether([_image(images[key], 120 * mm),
+                                           _p(c.charts[key].title, "note")]))
+        story.append(_p(c.t("criteria_table"), "h3"))
+        rows = [[_p(ln.classification, "cell"), _p(ln.criterion, "cell"), _shown(ln.value, True),
+                 Paragraph(escape(f"{ln.operator} {ln.threshold.text}"), st["cellr"]),
+                 _shown(ln.reference, True), _p(ln.status, "cell"), _shown(ln.margin, True),
+                 _shown(ln.persons, True), _p(ln.data_years, "cell")] for ln in a.lines]
+        story.append(_table(crit_cols, rows, [22 * mm, 30 * mm, 17 * mm, 19 * mm, 17 * mm,
+                                              15 * mm, 20 * mm, 15 * mm, TEXT_W - 155 * mm]))
+        story.append(_p(c.t("margin_note"), "note"))
+        story.append(_p(c.t("explanation"), "h3"))
+        story.append(_p(a.explanation))
+
+    # 3. Changes
+    story += [PageBreak(), _p(c.t("sec_changes"), "h1")]
+    if c.previous_year is None:
+        story.append(_p(c.t("no_previous")))
+    else:
+        if not c.changes:
+            story.append(_p(c.t("no_changes")))
+        for ch in c.changes:
+            head_txt = f"<b>{escape(ch.area_name)}</b>"
+            if ch.is_category_change:
+                head_txt += f": {escape(ch.before)} → {escape(ch.after)}"
+            story.append(Paragraph(head_txt, st["body"]))
+            for r in ch.reasons:
+                story.append(Paragraph(f"• {escape(r)}", ParagraphStyle("li", st["body"],
+                                                                         leftIndent=12)))
+        if c.unchanged:
+            story.append(_p(f"{c.t('unchanged')}: {', '.join(c.unchanged)}."))
+
+    # 4. Method
+    story += [PageBreak(), _p(c.t("sec_method"), "h1"), _p(c.t("sec_rules"), "h2")]
+    for r in c.method.rules:
+        story.append(Paragraph(f"<b>{escape(r.name)}</b> ({escape(r.list_years)}). "
+                               f"{escape(r.law)}.", st["body"]))
+        if r.note:
+            story.append(_p(r.note, "note"))
+        story.append(_table(r.citations.columns,
+                            [[_p(x.text, "cell") for x in row] for row in r.citations.rows],
+                            [45 * mm, TEXT_W - 45 * mm]))
+    m = c.method
+    for t, widths in ((m.options, [70 * mm, 45 * mm, TEXT_W - 115 * mm]),
+                      (m.data_years, [50 * mm, 70 * mm, TEXT_W - 120 * mm]),
+                      (m.references, [14 * mm, 24 * mm, 40 * mm, 22 * mm, TEXT_W - 100 * mm]),
+                      (m.sources, [55 * mm, 38 * mm, 14 * mm, TEXT_W - 107 * mm])):
+        story.append(_p(t.title, "h2"))
+        if t.rows:
+            story.append(_table(t.columns, [[_shown(x, True) for x in row] for row in t.rows],
+                                widths))
+        else:
+            story.append(_p(c.t("no_references")))
+    story += [_p(c.t("sec_disclosure"), "h2"), _p(m.disclosure)]
+
+    # 5. Glossary
+    story += [PageBreak(), _p(c.t("sec_glossary"), "h1")]
+    for term, text in c.glossary:
+        story.append(Paragraph(f"<b>{escape(term)}</b>: {escape(text)}", st["body"]))
+    story.append(Spacer(1, 6))
+
+    buf = io.BytesIO()
+    doc = _Doc(buf, content)
+    doc.multiBuild(story)
+    return buf.getvalue()
