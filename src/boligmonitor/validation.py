@@ -105,10 +105,11 @@ def table_problems(
 
     if layout == "references" and {"indicator", "value"} <= set(df.columns):
         v, ind = df["value"], df["indicator"]
-        add(v.notna() & (ind == "share_convicted_18plus") & ((v < 0) | (v > 1)), "value",
-            "share outside 0-1", "a fraction from 0 to 1")
-        add(v.notna() & (ind == "mean_gross_income_15_64") & (v < 0), "value",
-            "negative income", ">= 0")
+        # A reference is the base of a relative line: zero would make every ratio infinite.
+        add(v.notna() & (ind == "share_convicted_18plus") & ((v <= 0) | (v > 1)), "value",
+            "a reference share must be above 0 and at most 1", "a fraction in (0, 1]")
+        add(v.notna() & (ind == "mean_gross_income_15_64") & (v <= 0), "value",
+            "a reference income must be above 0", "> 0")
 
     if layout == "indicators":
         for share, (num, den) in SHARE_COUNTS.items():
