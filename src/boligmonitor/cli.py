@@ -252,11 +252,63 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_plot(sub: argparse._SubParsersAction) -> Handler:
+    p = sub.add_parser(
+        "plot", help="write the board's charts (PNG 300 dpi, SVG, PDF) for the plan period"
+    )
+    add_data_arguments(p)
+    p.add_argument("--list-year", type=int, help="list year N of the margins and the early "
+                   "warning (for N+1); default: the latest the data allows")
+    p.add_argument("--rules", help="bundled rule set id (2010, 2013, 2018, 2021) or a rule file")
+    p.add_argument("--out", default="figures", help="output directory (default: %(default)s)")
+    p.add_argument("--format", action="append", choices=("png", "svg", "pdf"), dest="formats",
+                   help="file format; repeat for several (default: png, svg and pdf)")
+    p.add_argument("--lang", choices=("da", "en"), default="da", help="language of the charts")
+    p.add_argument("--plan-period", default="2021-2025",
+                   help="plan period to shade, A-B (default: %(default)s)")
+    p.add_argument("--dpi", type=int, default=300, help="PNG resolution (default: %(default)s)")
+    p.add_argument("--min-cell", type=int, default=5,
+                   help="disclosure control: suppress counts below N and values built on them "
+                   "(default: %(default)s)")
+    return _cmd_plot
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from boligmonitor.criteria import assess
+    from boligmonitor.io.figures import FORMATS, save_figures
+    from boligmonitor.labels import label
+    from boligmonitor.plots import board_charts, suppress_for_charts
+    from boligmonitor.warning import early_warning
+
+    first, sep, last = args.plan_period.partition("-")
+    if not sep or not first.strip().isdigit() or not last.strip().isdigit():
+        raise BoligmonitorError(f"--plan-period {args.plan_period!r}: allowed: A-B, "
+                                "e.g. 2021-2025")
+    data = load_dataset(args)
+    result = assess(data.indicators, data.references, data.memberships,
+                    criterion_values=data.criterion_values, rules=args.rules)
+    year = args.list_year or int(result.areas["list_year"].max())
+    warning = None
+    if data.indicators is not None:
+        warning = early_warning(data.indicators, data.references, data.memberships,
+                                list_year=year, rules=args.rules)
+    shown, indicators = suppress_for_charts(result, data.indicators, args.min_cell)
+    figures = board_charts(shown, indicators=indicators, warning=warning, list_year=year,
+                           plan_period=(int(first), int(last)), lang=args.lang,
+                           is_example=data.is_example)
+    if data.is_example:
+        print(label("text.example_data_note", args.lang))
+    paths = save_figures(figures, args.out, args.formats or FORMATS, dpi=args.dpi)
+    print(f"wrote {len(paths)} files ({len(figures)} charts) to {args.out}")
+    return 0
+
+
 COMMANDS: list[Callable[[argparse._SubParsersAction], Handler]] = [
     _add_validate,
     _add_ingest,
     _add_aggregate,
     _add_assess,
+    _add_plot,
     _add_report,
 ]
 

@@ -51,6 +51,7 @@ __all__ = [
     "plot_overview",
     "plot_raw_vs_averaged",
     "plot_trend",
+    "suppress_for_charts",
     "threshold_series",
 ]
 
@@ -946,6 +947,27 @@ def plot_raw_vs_averaged(
     _title(ax_, title, True)
     ax_.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     return _finish(fig, ax_, created, _example_flag(is_example, result, table, indicators), lang)
+
+
+# --- disclosure --------------------------------------------------------------------------------
+
+
+def suppress_for_charts(
+    result: Any, indicators: pd.DataFrame | None = None, min_cell: int | None = None
+) -> tuple[Any, pd.DataFrame | None]:
+    """Return ``result`` and ``indicators`` with the cells disclosure control suppresses set to
+    NaN (drawn as gaps): counts below ``min_cell`` and the shares and averages built on them
+    (:mod:`boligmonitor.disclosure`). Categories and whether a criterion is met are kept.
+    """
+    import dataclasses
+
+    from boligmonitor.disclosure import DEFAULT_MIN_CELL, suppress_criteria, suppress_indicators
+
+    if indicators is None:
+        return result, None
+    sup = suppress_indicators(indicators, DEFAULT_MIN_CELL if min_cell is None else min_cell)
+    crit = suppress_criteria(result.criteria, sup, indicators["area_id"]).values
+    return dataclasses.replace(result, criteria=crit), sup.values
 
 
 # --- everything the board sees ---------------------------------------------------------------
