@@ -40,10 +40,12 @@ __all__ = [
 Progress = Callable[[str], None]
 
 
-def render_all(content: ReportContent, progress: Progress | None = None) -> dict[str, bytes]:
+def render_all(content: ReportContent, progress: Progress | None = None,
+               images: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """Render the four files in memory; return ``{file name: bytes}``.
 
-    ``progress`` is called with a short step name after each chart and each file.
+    ``progress`` is called with a short step name after each chart and each file. ``images``
+    (chart key to PNG bytes) may be given to reuse charts already drawn.
     """
     from boligmonitor.report.charts import render_charts
     from boligmonitor.report.render_html import render_html
@@ -51,7 +53,8 @@ def render_all(content: ReportContent, progress: Progress | None = None) -> dict
     from boligmonitor.report.render_pptx import render_pptx
     from boligmonitor.report.render_xlsx import render_xlsx
 
-    images = render_charts(content, progress=progress)
+    if images is None:
+        images = render_charts(content, progress=progress)
     out: dict[str, bytes] = {}
     steps = (("report.html", lambda: render_html(content, images)),
              ("report.pdf", lambda: render_pdf(content, images)),
@@ -70,7 +73,8 @@ def n_steps(content: ReportContent) -> int:
 
 
 def write_report(content: ReportContent, out_dir: str | Path,
-                 progress: Progress | None = None) -> list[Path]:
+                 progress: Progress | None = None,
+                 images: dict[str, bytes] | None = None) -> list[Path]:
     """Render ``content`` and write the four files into ``out_dir``; return their paths.
 
     Whole or not at all: everything is rendered and written into a temporary directory next to
@@ -86,7 +90,7 @@ def write_report(content: ReportContent, out_dir: str | Path,
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=parent))
     old: Path | None = None
     try:
-        files = render_all(content, progress)
+        files = render_all(content, progress, images)
         for name, blob in files.items():
             (tmp / name).write_bytes(blob)
         os.chmod(tmp, 0o755)

@@ -472,7 +472,8 @@ def build_report(
                      min_cell, lang, tx)
     glossary = tuple(
         (label(f"glossary_term.{k.split('.', 1)[1]}", lang), v[lang])
-        for k, v in catalogue().items() if k.startswith("glossary.")
+        for k, v in catalogue().items()
+        if k.startswith("glossary.") and (data.is_example or k != "glossary.example")
     )
     sheets = _sheets(summaries, crit_values, crit_mask, areas_all, list_year, data, ind_sup,
                      options, lang, tx, method)
