@@ -116,11 +116,24 @@ def test_notebooks_read_the_processed_store_named_by_the_environment(tmp_path, m
 
 def test_plot_command_writes_the_board_charts(tmp_path, capsys):
     out = tmp_path / "charts"
-    assert main(["plot", "--out", str(out), "--format", "svg", "--list-year", "2024"]) == 0
+    assert main(["plot", "--out", str(out), "--format", "png", "--dpi", "30",
+                 "--list-year", "2024"]) == 0
     names = sorted(p.name for p in Path(out).iterdir())
-    assert "overview.svg" in names and "margins_2024.svg" in names
-    assert "early_warning_2025.svg" in names
-    assert all(n.endswith(".svg") for n in names)
+    assert "overview.png" in names and "margins_2024.png" in names
+    assert "early_warning_2025.png" in names
+    assert all(n.endswith(".png") for n in names)
     text = capsys.readouterr().out
     assert text.startswith("Eksempeldata")
-    assert 'id="example-mark"' in (out / "overview.svg").read_text()
+    assert f"wrote {len(names)} files" in text
+
+
+def test_the_example_mark_is_in_the_saved_file(result):
+    svg = figure_bytes(plots.plot_overview(result, is_example=True), "svg").decode()
+    assert 'id="example-mark"' in svg
+    svg = figure_bytes(plots.plot_overview(result, is_example=False), "svg").decode()
+    assert 'id="example-mark"' not in svg
+
+
+def test_a_bad_plan_period_is_one_clear_error(capsys):
+    assert main(["plot", "--plan-period", "2021", "--out", "x"]) == 2
+    assert "--plan-period" in capsys.readouterr().err

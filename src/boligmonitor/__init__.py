@@ -43,6 +43,16 @@ _EXPORTS: dict[str, str] = {
     "early_warning": "boligmonitor.warning",
     "EarlyWarning": "boligmonitor.warning",
     "write_table": "boligmonitor.io.writers",
+    # charts and notebooks
+    "plot_trend": "boligmonitor.plots",
+    "plot_area_dashboard": "boligmonitor.plots",
+    "plot_overview": "boligmonitor.plots",
+    "plot_margins": "boligmonitor.plots",
+    "plot_early_warning": "boligmonitor.plots",
+    "plot_raw_vs_averaged": "boligmonitor.plots",
+    "board_charts": "boligmonitor.plots",
+    "save_figure": "boligmonitor.io.figures",
+    "save_figures": "boligmonitor.io.figures",
     # register microdata
     "AggregateOptions": "boligmonitor.microdata",
     "aggregate_files": "boligmonitor.microdata",

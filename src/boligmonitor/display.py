@@ -201,3 +201,48 @@ def notebook_dataset(processed: str | Path | None = None):
     from boligmonitor.io.store import read_processed
 
     return read_processed(where)
+
+
+def year_changes(result: Any, *, lang: str = "da") -> pd.DataFrame:
+    """What changed from one list year to the next, per area: the category before and now,
+    criteria met before and now, and the criteria that crossed their line (and which way).
+
+    One row per area and list year that has a previous list year in ``result``; pure table in,
+    table out (a readable table, with Danish headers by default).
+    """
+    areas = result.areas.assign(area_id=result.areas["area_id"].astype(str),
+                                category=result.areas["category"].astype(str))
+    areas = areas.sort_values(["area_id", "list_year"], kind="stable")
+    prev = areas.groupby("area_id", sort=False).shift(1)
+    crit = result.criteria
+    crit = crit.assign(
+        area_id=crit["area_id"].astype(str), criterion=crit["criterion"].astype(str),
+        classification=crit["classification"].astype(str))
+    met = crit.set_index(["area_id", "list_year", "classification", "criterion"])["is_met"]
+    crossed: list[str] = []
+    for a, y in zip(areas["area_id"], areas["list_year"], strict=True):
+        parts = []
+        now = met.xs((a, y), level=(0, 1)) if (a, y) in met.index.droplevel([2, 3]) else None
+        before = (met.xs((a, y - 1), level=(0, 1))
+                  if (a, y - 1) in met.index.droplevel([2, 3]) else None)
+        if now is not None and before is not None:
+            for key, is_met in now.items():
+                was = before.get(key)
+                if was is None or pd.isna(was) or pd.isna(is_met) or bool(was) == bool(is_met):
+                    continue
+                arrow = "+" if bool(is_met) else "−"
+                parts.append(f"{arrow} {label(f'criterion.{key[1]}', lang)} "
+                             f"({label(f'classification.{key[0]}', lang)})")
+        crossed.append("; ".join(parts))
+    out = pd.DataFrame({
+        label("column.area_name", lang): areas["area_name"].astype(str).to_numpy(),
+        label("column.list_year", lang): areas["list_year"].to_numpy(),
+        label("display.category_before", lang): [
+            "" if pd.isna(c) else _cat_label(str(c), lang) for c in prev["category"]],
+        label("column.category", lang): [_cat_label(c, lang) for c in areas["category"]],
+        label("display.met_before", lang): prev["n_criteria_met"].astype("Int64").to_numpy(),
+        label("display.met_now", lang): areas["n_criteria_met"].to_numpy(),
+        label("display.crossed", lang): crossed,
+    })
+    has_prev = prev["list_year"].notna().to_numpy()
+    return out[has_prev].reset_index(drop=True)

@@ -52,9 +52,10 @@ def _positions(fig: Figure) -> list[tuple[float, ...]]:
     return [tuple(ax.get_position().bounds) for ax in fig.axes]
 
 
-def _settle_layout(fig: Figure, max_draws: int = 8, tol: float = 1e-6) -> None:
+def _settle_layout(fig: Figure, max_draws: int = 3, tol: float = 1e-4) -> None:
     """Draw (without rendering) until the layout engine stops moving the axes (by less than
-    ``tol`` of the figure, a thousandth of a pixel at 300 dpi)."""
+    ``tol`` of the figure, a fifth of a pixel at 300 dpi), at most ``max_draws`` times: the
+    result is frozen after a fixed procedure, so it is deterministic either way."""
     before = None
     for _ in range(max_draws):
         fig.draw_without_rendering()

@@ -1,0 +1,82 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# ruff: noqa: E402, B018
+
+# %% [markdown]
+# # 01 Kom i gang: data, validering, scoring og forklaring
+#
+# Denne notebook indlæser data, kontrollerer dem, scorer ét listeår og viser forklaringen
+# for hvert område.
+#
+# **Data:** uden ændringer bruges den medfølgende *eksempeldata* (opdigtede tal til
+# illustration). Peg på jeres egne data ved at sætte miljøvariablen
+# `BOLIGMONITOR_PROCESSED` til en mappe skrevet af `boligmonitor ingest`, eller ved at sætte
+# `PROCESSED` i cellen herunder.
+
+# %% tags=["parameters"]
+PROCESSED = None  # e.g. "data/processed"; None: $BOLIGMONITOR_PROCESSED or the example data
+LIST_YEAR = None  # None: the latest list year the data allows
+
+# %%
+# %matplotlib inline
+import boligmonitor as bm
+from boligmonitor.display import notebook_dataset
+
+data = notebook_dataset(PROCESSED)
+data
+
+# %% [markdown]
+# Hvis det er eksempeldata, står det her (og på hvert diagram og hver tabel):
+
+# %%
+if data.is_example:
+    print(bm.label("text.example_data_note"))
+    print(data.metadata["note_da"])
+data.sources
+
+# %% [markdown]
+# ## Validering
+# Hver tabel kontrolleres mod sit layout; en tom problemtabel betyder, at alt er i orden.
+
+# %%
+for layout, table in data.tables().items():
+    problems = bm.table_problems(table, layout)
+    print(f"{layout}: {len(table)} rækker, {len(problems)} problemer")
+
+# %% [markdown]
+# ## Scoring af ét listeår
+# Resultatet vises som en farvet tabel: kategori pr. område og de enkelte kriterier.
+
+# %%
+everything = bm.assess(data.indicators, data.references, data.memberships,
+                       criterion_values=data.criterion_values)
+year = LIST_YEAR or int(everything.areas["list_year"].max())
+result = bm.assess(data.indicators, data.references, data.memberships,
+                   criterion_values=data.criterion_values, list_years=[year])
+result
+
+# %% [markdown]
+# ## Forklaringen
+# Hvert område får en forklaring på dansk (og engelsk i `explanation_en`).
+
+# %%
+for name, text in zip(result.areas["area_name"], result.areas["explanation_da"], strict=True):
+    print(f"{name}: {text}\n")
+
+# %% [markdown]
+# Tabellerne bag visningen er almindelige DataFrames:
+
+# %%
+result.criteria[["area_name", "criterion", "value", "threshold", "operator_symbol", "is_met",
+                 "margin", "persons_to_threshold"]].head(10)
