@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-EXAMPLE := $(wildcard src/boligmonitor/data/example/*.csv)
 
 .PHONY: report test lint bench clean-venv
 
@@ -13,10 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## The main job on the bundled example data: ingest it, score every list year, summarise.
+## The main job: the yearly indicator report on the bundled example data (reports/<N>/).
 report: $(STAMP)
-	$(BIN)/boligmonitor ingest $(EXAMPLE) --processed data/processed
-	$(BIN)/boligmonitor assess --processed data/processed
+	$(BIN)/boligmonitor report
 
 ## The whole test suite (and lint).
 test: $(STAMP)

@@ -233,6 +233,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from boligmonitor.disclosure import DEFAULT_MIN_CELL
+    from boligmonitor.labels import label
     from boligmonitor.report import build_report, n_steps, write_report
 
     data = load_dataset(args)
@@ -245,8 +246,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
         paths = write_report(content, out, progress=lambda _step: bar.update(1))
     cats = sum(1 for s in content.summary if s.category_id not in ("none", "undetermined"))
     mark = f" ({content.example_mark})" if content.is_example else ""
-    print(f"{content.title}{mark}: {len(content.summary)} areas, {cats} on a list, "
-          f"{len(content.changes)} changed since {content.previous_year or '-'}")
+    print(label("cli.report_summary", args.lang).format(
+        title=content.title, mark=mark, n_areas=len(content.summary), n_listed=cats,
+        n_changed=len(content.changes), previous=content.previous_year or "-"))
     for path in paths:
         print(f"wrote {path}")
     return 0
