@@ -193,6 +193,7 @@ def test_suppressed_value_is_a_gap_not_a_zero(result):
     assert np.isnan(y[2022])
     assert not (y.dropna() == 0).any()
     assert not np.isnan(y[2021]) and not np.isnan(y[2023])
+    assert fig.axes[0].get_legend().get_title().get_text() == label("chart.gaps_note")
 
 
 def test_missing_reference_makes_a_gap_in_the_threshold(data):

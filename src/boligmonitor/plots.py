@@ -447,8 +447,12 @@ def plot_trend(
     _title(ax_, title, True)
     handles, labels_ = ax_.get_legend_handles_labels()
     uniq = dict(zip(labels_, handles, strict=True))
+    # Say why a line breaks off or is missing: gaps are missing or suppressed figures.
+    gaps = any(np.isnan(np.asarray(a.get_ydata(), float)).any()
+               for a in ax_.get_lines() if str(a.get_gid()).startswith("area:"))
     ax_.legend(uniq.values(), uniq.keys(), loc="upper center", bbox_to_anchor=(0.5, -0.18),
-               ncol=min(4, len(uniq)))
+               ncol=min(4, len(uniq)), title=label("chart.gaps_note", lang) if gaps else None,
+               title_fontsize=7)
     return _finish(fig, ax_, created, _example_flag(is_example, result, criteria), lang)
 
 
