@@ -494,7 +494,8 @@ def _partial_sql(persons_sql: str, key_cast: str, options: AggregateOptions) -> 
     """
 
 
-_COUNTS = (
+# The sums kept per year, area and person's region; the synthetic generator keeps the same.
+COUNTS = (
     "residents",
     "n_non_western",
     "n_residents_18_64",
@@ -509,7 +510,7 @@ _COUNTS = (
 
 
 def _indicators_sql() -> str:
-    sums = ",\n".join(f"coalesce(sum(q.{c}), 0)::DOUBLE AS {c}" for c in _COUNTS)
+    sums = ",\n".join(f"coalesce(sum(q.{c}), 0)::DOUBLE AS {c}" for c in COUNTS)
     shares = ",\n".join(
         f"{num} / nullif({den}, 0) AS {share}" for share, (num, den) in SHARE_COUNTS.items()
     )

@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from boligmonitor.microdata.engine import AggregateOptions, Aggregates, _shape
+from boligmonitor.microdata.engine import COUNTS, AggregateOptions, Aggregates, _shape
 from boligmonitor.microdata.layout import (
     AGE_BANDS,
     DANISH_EDUCATION_SOURCES,
@@ -324,18 +324,7 @@ def _chunk(
 class _Direct:
     """Sums per (year, area index, region code), accumulated chunk by chunk with numpy."""
 
-    MEASURES = (
-        "residents",
-        "n_non_western",
-        "n_residents_18_64",
-        "n_outside_work_education_18_64",
-        "n_residents_18plus",
-        "n_convicted_18plus",
-        "n_residents_30_59",
-        "n_basic_education_30_59",
-        "income_sum_15_64",
-        "n_income_15_64",
-    )
+    MEASURES = COUNTS
 
     def __init__(self, n_areas: int, options: AggregateOptions) -> None:
         self.n_groups = (n_areas + 1) * len(REGIONS)
