@@ -43,3 +43,15 @@ def test_processed_and_files_cannot_be_mixed(tmp_path, capsys):
 def test_references_without_data_is_an_error_not_a_silent_example(args, capsys):
     assert main(["assess", *args]) == 2
     assert "need --data or --processed" in capsys.readouterr().err
+
+
+def test_both_assess_tables_carry_the_options_in_force_and_the_example_flag(tmp_path):
+    import pandas as pd
+
+    out, crit = tmp_path / "areas.csv", tmp_path / "criteria.csv"
+    assert main(["assess", "--list-year", "2021", "--out", str(out),
+                 "--criteria-out", str(crit)]) == 0
+    for path in (out, crit):
+        table = pd.read_csv(path)
+        assert table["options"].str.contains("annual_lag=1").all(), path
+        assert table["is_example"].all(), path

@@ -197,11 +197,13 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     )
     for line in summary_lines(result, is_example=data.is_example):
         print(line)
-    # Example data must say so wherever it is shown, also in exported tables.
+    # Example data must say so wherever it is shown, also in exported tables; so must the
+    # readings of the law in force (the areas table carries them already).
     if args.out:
         print(f"wrote {write_table(result.areas.assign(is_example=data.is_example), args.out)}")
     if args.criteria_out:
-        crit = result.criteria.assign(is_example=data.is_example)
+        crit = result.criteria.assign(options=result.options.describe(),
+                                      is_example=data.is_example)
         print(f"wrote {write_table(crit, args.criteria_out)}")
     return 0
 
