@@ -53,10 +53,12 @@ if data.indicators is not None:
                                list_year=year)
 
 # %% [markdown]
-# Diskretionering før visning: kategorierne og om et kriterium er opfyldt bevares.
+# Diskretionering før visning, også af den tidlige varsling: kategorierne og om et kriterium
+# er opfyldt bevares.
 
 # %%
 shown, indicators = plots.suppress_for_charts(result, data.indicators, MIN_CELL)
+warning = plots.suppress_warning_for_charts(warning, data.indicators, MIN_CELL)
 figures = plots.board_charts(shown, indicators=indicators, warning=warning, list_year=year,
                              lang=LANG, is_example=data.is_example)
 sorted(figures)

@@ -137,3 +137,58 @@ def test_the_example_mark_is_in_the_saved_file(result):
 def test_a_bad_plan_period_is_one_clear_error(capsys):
     assert main(["plot", "--plan-period", "2021", "--out", "x"]) == 2
     assert "--plan-period" in capsys.readouterr().err
+
+
+def test_a_chart_built_again_gets_its_layout_to_the_last_bit(result):
+    # The layout solver's order depends on memory addresses; figure_bytes freezes the layout
+    # on a fixed grid so that the bytes cannot move with it.
+    positions = []
+    for _ in range(4):
+        fig = plots.plot_area_dashboard(result, "viborg-ringparken", is_example=True)
+        figure_bytes(fig, "png", dpi=50)
+        positions.append([tuple(a.get_position().bounds) for a in fig.axes])
+    assert all(p == positions[0] for p in positions[1:])
+
+
+def _small_counts(data):
+    """The example data with 2 convicted persons in Ringparken every year."""
+    from boligmonitor.datasets import dataset_from_tables
+
+    ind = data.indicators.copy()
+    ind.attrs = {}
+    ring = ind["area_id"] == "viborg-ringparken"
+    ind.loc[ring, "n_convicted_18plus"] = 2.0
+    ind.loc[ring, "share_convicted_18plus"] = 2.0 / ind.loc[ring, "n_residents_18plus"]
+    refs, mem = data.references.copy(), data.memberships.copy()
+    refs.attrs, mem.attrs = {}, {}
+    return dataset_from_tables(indicators=ind, references=refs, memberships=mem)
+
+
+def test_plot_command_draws_no_early_warning_number_built_on_a_small_count(
+        data, tmp_path, monkeypatch):
+    import boligmonitor.cli as cli
+
+    monkeypatch.setattr(cli, "load_dataset", lambda args: _small_counts(data))
+    seen = {}
+
+    def spy(result, **kw):
+        seen["warning"] = kw["warning"]
+        return {"early": plots.plot_early_warning(kw["warning"], is_example=False)}
+
+    monkeypatch.setattr(plots, "board_charts", spy)
+    assert main(["plot", "--out", str(tmp_path), "--format", "png", "--dpi", "30",
+                 "--list-year", "2025"]) == 0
+    b = seen["warning"].boundaries
+    hit = (b["area_id"] == "viborg-ringparken") & (b["indicator"] == "share_convicted_18plus")
+    assert hit.any()
+    assert b.loc[hit, ["boundary", "latest_value", "headroom"]].isna().all().all()
+    assert b.loc[~hit & (b["indicator"] == "share_convicted_18plus"), "boundary"].notna().any()
+
+
+def test_suppress_warning_for_charts_leaves_the_warning_alone_without_indicators(data):
+    ew = bm.early_warning(data.indicators, data.references, data.memberships, list_year=2025)
+    assert plots.suppress_warning_for_charts(ew, None) is ew
+    assert plots.suppress_warning_for_charts(None, data.indicators) is None
+    shown = plots.suppress_warning_for_charts(ew, _small_counts(data).indicators, min_cell=5)
+    assert shown.list_year == ew.list_year and shown.projection is ew.projection
+    assert shown.boundaries["boundary"].isna().sum() > ew.boundaries["boundary"].isna().sum()

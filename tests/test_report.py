@@ -271,12 +271,20 @@ def test_the_same_inputs_give_byte_identical_files(example_report):
         assert again[name] == (out / name).read_bytes(), name
 
 
-@pytest.mark.xfail(strict=False, reason="plot_area_dashboard (plots.py, charts owner): a few "
-                   "anti-aliased pixels differ between two calls in one process")
 def test_every_chart_gives_the_same_png_twice(example_report):
+    # Built twice more: the layout solver's last-bit noise used to flip a few
+    # anti-aliased pixels of a dashboard in about half of the builds.
     content, _, _, images = example_report
     for key, chart in content.charts.items():
-        assert chart_png(chart.make()) == images[key], key
+        for _ in range(2):
+            assert chart_png(chart.make()) == images[key], key
+
+
+def test_the_report_rendered_twice_from_scratch_gives_byte_identical_files(example_report):
+    _content, out, _, _ = example_report
+    again = render_all(build_report(bm.example_data(), date=DATE))  # charts drawn anew
+    for name in REPORT_FILES:
+        assert again[name] == (out / name).read_bytes(), name
 
 
 def test_office_files_carry_the_report_date_not_the_clock(example_report):
@@ -376,6 +384,31 @@ def test_small_counts_are_suppressed_in_every_file(hostile_report):
     assert "diskretioneret" in pdf and "diskretioneret" in deck
 
 
+def test_the_hostile_charts_are_laid_out_without_a_warning(hostile_report):
+    # A 40-character area name (the formula) used to collapse the early-warning panels:
+    # "constrained_layout not applied because axes sizes collapsed to zero".
+    import warnings
+
+    _data, content, _out = hostile_report
+    assert "early_warning" in content.charts
+    for key in content.overview_chart_keys:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)
+            chart_png(content.charts[key].make(), dpi=40)
+
+
+def test_the_early_warning_chart_draws_no_number_built_on_a_small_count(hostile_report):
+    _data, content, _out = hostile_report
+    fig = content.charts["early_warning"].make()
+    for crit in ("crime", "education"):
+        (latest,) = [ln for ax in fig.axes for ln in ax.get_lines()
+                     if ln.get_gid() == f"latest:{crit}"]
+        names = [t.get_text() for t in latest.axes.get_yticklabels()]
+        row = names.index("Ringparken")
+        assert np.isnan(latest.get_xdata()[row])
+        assert np.isfinite(np.delete(np.asarray(latest.get_xdata(), float), row)).any()
+
+
 def test_the_workbook_shows_no_count_below_the_minimum(hostile_report):
     _data, _content, out = hostile_report
     frame = sheet_frame(out / "tables.xlsx", "Data")
@@ -397,6 +430,115 @@ def test_the_workbook_shows_no_count_below_the_minimum(hostile_report):
               & (crit["Kriterium"].str.startswith(("Dømte", "Kun grundskole")))]
     assert set(rc["Værdi"]) == {"diskretioneret"}
     assert set(rc["Personer til grænsen"]) == {"diskretioneret"}
+
+
+# --- layout (b): criterion values per list year -----------------------------------------------
+
+# Values of list year 2025, distinct from the earlier years so that each text is traceable.
+LIST_VALUES = {
+    "b-nord": ("Nordparken", 1500, (0.523, 0.457, 3.26, 0.624, 0.497)),
+    "b-syd": ("Sydhaven", 2100, (0.204, 0.253, 1.12, 0.352, 0.806)),
+    "b-lille": ("Lillegården", 4, (0.613, 0.537, 2.71, 0.719, 0.437)),
+}
+LIST_COLUMNS = ("share_non_western", "share_outside_work_education_18_64",
+                "convicted_ratio_to_national", "share_basic_education_30_59",
+                "income_ratio_to_region")
+# The texts of Nordparken's 2025 values (shown) and of Lillegården's (4 residents: suppressed).
+NORD_TEXTS = ("52,3 %", "45,7 %", "3,26", "62,4 %", "49,7 %")
+LILLE_TEXTS = ("61,3 %", "53,7 %", "2,71", "71,9 %", "43,7 %")
+
+
+def list_value_data(tmp_path: Path):
+    """A small layout (b) table (three areas, list years 2023-2025) and published lists, read
+    from CSV files as a user's would be; Lillegården has 4 residents in 2025, 900 before."""
+    rows = []
+    for year in (2023, 2024, 2025):
+        for aid, (name, residents, values) in LIST_VALUES.items():
+            if year < 2025:  # earlier years: other values, and Lillegården not small
+                values = tuple(round(v * 0.9, 4) for v in values)
+                residents = 900 if aid == "b-lille" else residents
+            rows.append({"area_id": aid, "area_name": name, "municipality": "Viborg",
+                         "region": "Midtjylland", "list_year": year, "residents": residents,
+                         **dict(zip(LIST_COLUMNS, values, strict=True))})
+    pd.DataFrame(rows).to_csv(tmp_path / "criterion_values.csv", index=False)
+    pd.DataFrame({"area_id": ["b-nord", "b-nord"], "list_year": [2023, 2024],
+                  "category": ["udsat_boligomraade"] * 2,
+                  "source": ["Listen 1. december 2023", "Listen 1. december 2024"]}).to_csv(
+        tmp_path / "memberships.csv", index=False)
+    return dataset_from_tables(
+        criterion_values=bm.read_criterion_values(tmp_path / "criterion_values.csv"),
+        memberships=bm.read_memberships(tmp_path / "memberships.csv"))
+
+
+@pytest.fixture(scope="module")
+def list_value_report(tmp_path_factory):
+    data = list_value_data(tmp_path_factory.mktemp("layout_b_data"))
+    content = build_report(data, date=DATE)
+    out = tmp_path_factory.mktemp("layout_b") / "2025"
+    write_report(content, out)
+    return data, content, out
+
+
+def test_a_layout_b_report_shows_its_values_in_the_html_and_the_workbook(list_value_report):
+    _data, content, out = list_value_report
+    assert content.list_year == 2025 and not content.is_example
+    html = parse_html(out / "report.html")
+    text = " ".join(html.text)
+    for name, _, _ in LIST_VALUES.values():
+        assert name in text
+    for t in NORD_TEXTS:
+        assert t in text, t
+    assert "criterion_values.csv" in text
+    crit = sheet_frame(out / "tables.xlsx", "Kriterier")
+    crit = crit[crit["Listeår"] == 2025]
+    for aid in ("b-nord", "b-syd"):
+        got = set(pd.to_numeric(crit.loc[crit["Område-id"] == aid, "Værdi"]).round(6))
+        assert got == {round(v, 6) for v in LIST_VALUES[aid][2]}, aid
+    data = sheet_frame(out / "tables.xlsx", "Data")
+    nord = data[(data["Område-id"] == "b-nord") & (data["Listeår"] == 2025)]
+    assert nord.iloc[0, 5:].tolist() == [1500, *LIST_VALUES["b-nord"][2]]
+
+
+def test_a_layout_b_area_under_the_minimum_residents_is_suppressed_in_every_file(
+        list_value_report):
+    _data, content, out = list_value_report
+    lille = next(a for a in content.areas if a.summary.area_id == "b-lille")
+    assert lille.summary.residents.state == "suppressed"
+    assert lille.lines and all(ln.value.state == ln.margin.state == "suppressed"
+                               for ln in lille.lines)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    pdf = "\n".join(pdf_pages(out / "report.pdf"))
+    deck = "\n".join(pptx_texts(out / "briefing.pptx"))
+    cells = [str(v) for v in xlsx_values(out / "tables.xlsx") if v is not None]
+    for t in LILLE_TEXTS:
+        assert t not in html and t not in pdf and t not in deck, t
+    hidden = {str(v) for v in LIST_VALUES["b-lille"][2]}
+    assert not hidden & set(cells)
+    assert 'data-state="suppressed"' in html and "diskretioneret" in pdf
+    scores = sheet_frame(out / "tables.xlsx", "Resultater").set_index("Område-id")
+    assert scores.loc["b-lille", "Beboere 1. januar"] == "diskretioneret"
+    data = sheet_frame(out / "tables.xlsx", "Data")
+    row = data[(data["Område-id"] == "b-lille") & (data["Listeår"] == 2025)]
+    assert set(row.iloc[0, 5:]) == {"diskretioneret"}
+    # Earlier years, with 900 residents, are shown.
+    before = data[(data["Område-id"] == "b-lille") & (data["Listeår"] == 2024)]
+    assert before.iloc[0, 5] == 900
+
+
+@pytest.mark.parametrize(("min_cell", "small_years"), [(3, set()), (5, {2025}),
+                                                       (1000, {2023, 2024, 2025})])
+def test_a_layout_b_report_follows_the_minimum_it_is_given(tmp_path, min_cell, small_years):
+    content = build_report(list_value_data(tmp_path), date=DATE, min_cell=min_cell)
+    lille = next(a for a in content.areas if a.summary.area_id == "b-lille")
+    assert (lille.summary.residents.state == "suppressed") == (2025 in small_years)
+    assert {ln.value.state for ln in lille.lines} == (
+        {"suppressed"} if 2025 in small_years else {"value"})
+    data = next(t for t in content.sheets if t.key == "data")
+    area, year, residents = (data.columns.index(bm.label(f"column.{c}"))
+                             for c in ("area_id", "list_year", "residents"))
+    states = {int(r[year].raw): r[residents].state for r in data.rows
+              if r[area].text == "b-lille"}
+    assert {y for y, st in states.items() if st == "suppressed"} == small_years
 
 
 # --- injection ---------------------------------------------------------------------------------

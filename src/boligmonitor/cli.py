@@ -281,7 +281,11 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     from boligmonitor.criteria import assess
     from boligmonitor.io.figures import FORMATS, save_figures
     from boligmonitor.labels import label
-    from boligmonitor.plots import board_charts, suppress_for_charts
+    from boligmonitor.plots import (
+        board_charts,
+        suppress_for_charts,
+        suppress_warning_for_charts,
+    )
     from boligmonitor.warning import early_warning
 
     first, sep, last = args.plan_period.partition("-")
@@ -297,6 +301,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         warning = early_warning(data.indicators, data.references, data.memberships,
                                 list_year=year, rules=args.rules)
     shown, indicators = suppress_for_charts(result, data.indicators, args.min_cell)
+    warning = suppress_warning_for_charts(warning, data.indicators, args.min_cell)
     figures = board_charts(shown, indicators=indicators, warning=warning, list_year=year,
                            plan_period=(int(first), int(last)), lang=args.lang,
                            is_example=data.is_example)

@@ -153,3 +153,108 @@ def suppress_criteria(criteria: pd.DataFrame, suppressed: Suppressed,
     for c in mask.columns:
         values[c] = values[c].mask(mask[c])
     return Suppressed(values, mask)
+
+
+WARNING_COLUMNS = ("boundary", "latest_value", "headroom")
+
+
+def suppress_warning(boundaries: pd.DataFrame, suppressed: Suppressed,
+                     area_ids: pd.Series) -> Suppressed:
+    """Suppress the early-warning rows derived from a suppressed annual cell.
+
+    ``boundaries`` is :attr:`boligmonitor.warning.EarlyWarning.boundaries` (columns area_id,
+    indicator, known_years, boundary, latest_value, headroom, ...); ``suppressed`` is
+    :func:`suppress_indicators` applied to the indicator table whose ``area_id`` column is
+    ``area_ids``. A row is fed by the annual cells of its area and indicator in its known data
+    years (the boundary is the line times the window minus their sum) and in the year of its
+    latest value. Where any of those cells is suppressed, the boundary, the latest value and the
+    headroom are all suppressed: any two of them give the third, and the boundary with the
+    line gives the suppressed year back. The other columns (the operator, the years) are kept.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ind = pd.DataFrame({"area_id": ["a", "a"], "year": [2019, 2020],
+    ...                     "n_residents_18plus": [800.0, 800.0],
+    ...                     "n_convicted_18plus": [3.0, 20.0],
+    ...                     "share_convicted_18plus": [3 / 800, 20 / 800]})
+    >>> b = pd.DataFrame({"area_id": ["a"], "indicator": ["share_convicted_18plus"],
+    ...                   "known_years": ["2019,2020"], "boundary": [0.04],
+    ...                   "latest_value": [0.025], "headroom": [0.015]})
+    >>> suppress_warning(b, suppress_indicators(ind), ind["area_id"]).mask.iloc[0].tolist()
+    [True, True, True]
+    """
+    cols = [c for c in WARNING_COLUMNS if c in boundaries.columns]
+    mask = pd.DataFrame(False, index=boundaries.index, columns=cols)
+    sup_cols = suppressed.mask.columns
+    if boundaries.empty or "year" not in suppressed.values.columns:
+        return Suppressed(boundaries.copy(), mask)
+    aid = area_ids.astype(str).to_numpy()
+    year = suppressed.values["year"].to_numpy(dtype=np.int64)
+    # A cell that was there before suppression: shown, or suppressed (not missing).
+    present = suppressed.values.notna() | suppressed.mask
+    flags = np.zeros(len(boundaries), dtype=bool)
+    known = boundaries["known_years"] if "known_years" in boundaries.columns else None
+    for i, (a, ind) in enumerate(zip(boundaries["area_id"].astype(str),
+                                     boundaries["indicator"].astype(str), strict=True)):
+        if ind not in sup_cols:
+            continue
+        rows = aid == a
+        hit = suppressed.mask[ind].to_numpy()[rows]
+        if not hit.any():
+            continue
+        years = year[rows]
+        fed = set(_years(known.iloc[i])) if known is not None else set(years.tolist())
+        have = present[ind].to_numpy()[rows]
+        if have.any():
+            fed.add(int(years[have].max()))  # the year of the latest value
+        flags[i] = bool(np.isin(years[hit], list(fed)).any())
+    values = boundaries.copy()
+    for c in cols:
+        mask[c] = flags & boundaries[c].notna().to_numpy()
+        values[c] = values[c].mask(mask[c])
+    return Suppressed(values, mask)
+
+
+def suppress_list_values(criteria: pd.DataFrame, criterion_values: pd.DataFrame | None,
+                         min_cell: int = DEFAULT_MIN_CELL) -> Suppressed:
+    """Suppress the criterion rows of areas with few residents, for layout (b) data.
+
+    Layout (b) (criterion values per list year, already averaged) carries no counts but
+    ``residents``: where an area's residents in a list year are below ``min_cell``, the value,
+    the margin and the persons to threshold of each of its criterion rows of that list year are
+    suppressed (a share of a handful of persons tells about persons). ``criteria`` is the
+    engine's criteria table scored from ``criterion_values``; is_met is kept, as in
+    :func:`suppress_criteria`. Without ``criterion_values`` (or its residents) nothing is
+    suppressed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cv = pd.DataFrame({"area_id": ["a", "b"], "list_year": [2025, 2025],
+    ...                    "residents": [4.0, 1200.0]})
+    >>> crit = pd.DataFrame({"area_id": ["a", "b"], "list_year": [2025, 2025],
+    ...                      "value": [0.5, 0.4], "margin": [0.1, 0.0],
+    ...                      "persons_to_threshold": [1.0, 0.0]})
+    >>> suppress_list_values(crit, cv).mask["value"].tolist()
+    [True, False]
+    """
+    if min_cell < 0:
+        raise ValueError(f"min_cell must be >= 0, got {min_cell}")
+    cols = ["value", "margin", "persons_to_threshold"]
+    mask = pd.DataFrame(False, index=criteria.index,
+                        columns=[c for c in cols if c in criteria.columns])
+    if (criterion_values is None or "residents" not in criterion_values.columns
+            or criteria.empty):
+        return Suppressed(criteria.copy(), mask)
+    res = criterion_values["residents"]
+    small = criterion_values.loc[res.notna() & (res < min_cell), ["area_id", "list_year"]]
+    key = set(zip(small["area_id"].astype(str), small["list_year"].astype(int), strict=True))
+    hit = np.array([(a, int(y)) in key for a, y in
+                    zip(criteria["area_id"].astype(str), criteria["list_year"], strict=True)],
+                   dtype=bool)
+    values = criteria.copy()
+    for c in mask.columns:
+        mask[c] = hit & criteria[c].notna().to_numpy()
+        values[c] = values[c].mask(mask[c])
+    return Suppressed(values, mask)

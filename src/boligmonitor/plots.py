@@ -52,6 +52,7 @@ __all__ = [
     "plot_raw_vs_averaged",
     "plot_trend",
     "suppress_for_charts",
+    "suppress_warning_for_charts",
     "threshold_series",
 ]
 
@@ -142,6 +143,20 @@ def _resolve_areas(df: pd.DataFrame, areas: str | Iterable[str] | None) -> list[
 def _area_name(df: pd.DataFrame, area_id: str) -> str:
     hit = df.loc[df["area_id"].astype(str) == area_id, "area_name"]
     return str(hit.iloc[-1]) if len(hit) else area_id
+
+
+# An area name on an axis or in a legend: at most two lines of this many characters. A longer
+# name would take the whole width of a panel and collapse its axes to nothing (the layout
+# engine then gives up and draws the chart unlaid, with a warning).
+NAME_WIDTH = 24
+
+
+def _short_name(name: Any, width: int = NAME_WIDTH, max_lines: int = 2) -> str:
+    """``name`` wrapped to ``max_lines`` lines of ``width`` characters, cut with an ellipsis."""
+    text = " ".join(str(name).split())
+    lines = textwrap.wrap(text, width, max_lines=max_lines, placeholder=" …",
+                          break_long_words=True, break_on_hyphens=True)
+    return "\n".join(lines) if lines else text
 
 
 def _criterion_label(criterion: str, lang: str) -> str:
@@ -366,7 +381,7 @@ def _draw_trend(
         sub = sub.reindex(all_years).astype(float)
         st = style.series_style((style_index or {}).get(area, i))
         ax.plot(all_years, sub.to_numpy(float), gid=f"area:{area}", zorder=4,
-                label=_area_name(rows, area), **st)
+                label=_short_name(_area_name(rows, area)), **st)
         known = sub.dropna()
         if len(known):
             latest.append((int(known.index[-1]), float(known.iloc[-1]), float(known.iloc[-1]),
@@ -640,7 +655,7 @@ def plot_overview(
     ax_.set_xlim(years[0] - 0.5, years[-1] + 0.5)
     ax_.set_ylim(len(area_ids) - 0.5 + (0.45 if plan_period else 0), -0.5)
     ax_.set_yticks(range(len(area_ids)))
-    ax_.set_yticklabels([_area_name(tab, a) for a in area_ids])
+    ax_.set_yticklabels([_short_name(_area_name(tab, a)) for a in area_ids])
     ax_.set_xticks(years)
     ax_.set_xticklabels([str(y) for y in years], rotation=90 if len(years) > 8 else 0)
     ax_.xaxis.tick_top()
@@ -737,7 +752,7 @@ def plot_margins(
             a.text(max(m, 0) if np.isfinite(m) else 0, y, " " + text, ha="left", va="center",
                    fontsize=6.5)
         a.set_yticks(ypos)
-        a.set_yticklabels(sub["area_name"].astype(str))
+        a.set_yticklabels([_short_name(n) for n in sub["area_name"]])
         a.xaxis.set_major_formatter(style.axis_formatter(unit, lang, margin=True))
         a.set_xlabel(style.unit_suffix(unit, lang, margin=True), fontsize=7)
         cl = str(sub["classification"].iloc[0])
@@ -838,7 +853,7 @@ def plot_early_warning(
         a.set_xlim(lo, hi + 0.35 * (hi - lo))
         a.set_ylim(-0.7, len(sub) - 0.3)
         a.set_yticks(ypos)
-        a.set_yticklabels(sub["area_name"])
+        a.set_yticklabels([_short_name(n) for n in sub["area_name"]])
         a.xaxis.set_major_formatter(style.axis_formatter(unit, lang))
         a.set_xlabel(style.unit_suffix(unit, lang), fontsize=7)
         w = int(sub["window"].iloc[0])
@@ -946,8 +961,9 @@ def plot_raw_vs_averaged(
     top.set_xticks([t + lag for t in ticks])
     top.set_xticklabels([str(t + lag) for t in ticks])
     top.set_xlabel(label("chart.list_year", lang), fontsize=7)
-    title = label("chart.raw_title", lang).format(area=_area_name(rows, area_id),
-                                                  criterion=_criterion_label(criterion, lang))
+    title = label("chart.raw_title", lang).format(
+        area=_short_name(_area_name(rows, area_id), 60, 1),
+        criterion=_criterion_label(criterion, lang))
     _title(ax_, title, True)
     ax_.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     return _finish(fig, ax_, created, _example_flag(is_example, result, table, indicators), lang)
@@ -972,6 +988,26 @@ def suppress_for_charts(
     sup = suppress_indicators(indicators, DEFAULT_MIN_CELL if min_cell is None else min_cell)
     crit = suppress_criteria(result.criteria, sup, indicators["area_id"]).values
     return dataclasses.replace(result, criteria=crit), sup.values
+
+
+def suppress_warning_for_charts(
+    warning: Any, indicators: pd.DataFrame | None, min_cell: int | None = None
+) -> Any:
+    """Return the early ``warning`` with the boundary, latest value and headroom set to NaN
+    (drawn as gaps) in every row fed by a cell that disclosure control suppresses
+    (:func:`boligmonitor.disclosure.suppress_warning`). ``indicators`` is the annual table
+    (layout a) the warning was computed from, before suppression; without it, or without a
+    warning, ``warning`` is returned as given.
+    """
+    import dataclasses
+
+    from boligmonitor.disclosure import DEFAULT_MIN_CELL, suppress_indicators, suppress_warning
+
+    if warning is None or indicators is None:
+        return warning
+    sup = suppress_indicators(indicators, DEFAULT_MIN_CELL if min_cell is None else min_cell)
+    shown = suppress_warning(warning.boundaries, sup, indicators["area_id"]).values
+    return dataclasses.replace(warning, boundaries=shown)
 
 
 # --- everything the board sees ---------------------------------------------------------------

@@ -25,12 +25,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from boligmonitor.criteria import Assessment, assess
 from boligmonitor.datasets import Dataset
-from boligmonitor.disclosure import DEFAULT_MIN_CELL, suppress_criteria, suppress_indicators
+from boligmonitor.disclosure import (
+    DEFAULT_MIN_CELL,
+    suppress_criteria,
+    suppress_indicators,
+    suppress_list_values,
+    suppress_warning,
+)
 from boligmonitor.errors import ReportError
 from boligmonitor.labels import catalogue, has_label, label
 from boligmonitor.options import Options
@@ -391,7 +396,7 @@ def build_report(
         ind_sup = suppress_indicators(data.indicators, min_cell)
         crit_sup = suppress_criteria(crit_all, ind_sup, data.indicators["area_id"])
     else:
-        crit_sup = _suppress_list_values(crit_all, data.criterion_values, min_cell)
+        crit_sup = suppress_list_values(crit_all, data.criterion_values, min_cell)
     crit_values = crit_sup.values
     crit_mask = crit_sup.mask.reindex(columns=["value", "margin", "persons_to_threshold"],
                                       fill_value=False)
@@ -407,7 +412,7 @@ def build_report(
             if prev_year is not None else pd.DataFrame())
     crit_now = crit_values[crit_values["list_year"] == list_year]
     mask_now = crit_mask.loc[crit_now.index]
-    resident_sup = _resident_mask(data, ind_sup, list_year, options)
+    resident_sup = _resident_mask(data, ind_sup, list_year, options, min_cell)
 
     met_now = {
         (str(a), str(c), str(k)): _tri(m)
@@ -476,7 +481,7 @@ def build_report(
         if k.startswith("glossary.") and (data.is_example or k != "glossary.example")
     )
     sheets = _sheets(summaries, crit_values, crit_mask, areas_all, list_year, data, ind_sup,
-                     options, lang, tx, method)
+                     options, lang, tx, method, min_cell)
     example_mark = label("text.example_data", lang)
     example_note = ""
     if data.is_example:
@@ -518,29 +523,8 @@ def _until(a: Assessment, list_year: int) -> Assessment:
     return Assessment(cut(a.areas), cut(a.criteria), cut(a.history), a.options, a.rules)
 
 
-def _suppress_list_values(criteria: pd.DataFrame, values: pd.DataFrame | None, min_cell: int):
-    """Layout (b) carries no counts but residents: suppress an area-year's values where its
-    residents are below ``min_cell`` (a share of a handful of persons tells about persons)."""
-    from boligmonitor.disclosure import Suppressed
-
-    cols = ["value", "margin", "persons_to_threshold"]
-    mask = pd.DataFrame(False, index=criteria.index, columns=cols)
-    if values is not None and "residents" in values.columns and len(criteria):
-        small = values.loc[values["residents"].notna() & (values["residents"] < min_cell),
-                           ["area_id", "list_year"]]
-        key = set(zip(small["area_id"].astype(str), small["list_year"].astype(int), strict=True))
-        hit = np.array([(a, int(y)) in key for a, y in
-                        zip(criteria["area_id"].astype(str), criteria["list_year"], strict=True)],
-                       dtype=bool)
-        out = criteria.copy()
-        for c in cols:
-            mask[c] = hit & criteria[c].notna().to_numpy()
-            out[c] = out[c].mask(mask[c])
-        return Suppressed(out, mask)
-    return Suppressed(criteria.copy(), mask)
-
-
-def _resident_mask(data: Dataset, ind_sup, list_year: int, options: Options) -> dict[str, bool]:
+def _resident_mask(data: Dataset, ind_sup, list_year: int, options: Options,
+                   min_cell: int) -> dict[str, bool]:
     """Whether each area's residents count of the list year is suppressed."""
     out: dict[str, bool] = {}
     if ind_sup is not None and "residents" in ind_sup.mask.columns:
@@ -553,7 +537,7 @@ def _resident_mask(data: Dataset, ind_sup, list_year: int, options: Options) -> 
         cv = data.criterion_values
         rows = cv[cv["list_year"] == list_year]
         for aid, r in zip(rows["area_id"].astype(str), rows["residents"], strict=True):
-            out[aid] = bool(pd.notna(r) and r < DEFAULT_MIN_CELL)
+            out[aid] = bool(pd.notna(r) and r < min_cell)
     return out
 
 
@@ -641,22 +625,14 @@ def _warning(data: Dataset, list_year: int, ruleset: RuleSet | None, options: Op
 
 
 def _safe_warning(ew, ind_sup, data: Dataset):
-    """The early warning for the chart, without the numbers of any area and indicator that has
-    a suppressed cell: a boundary is the line minus the known single data years."""
+    """The early warning for the chart, without the numbers of any row fed by a suppressed
+    cell (:func:`~boligmonitor.disclosure.suppress_warning`)."""
     if ew is None or ind_sup is None:
         return ew
-    from boligmonitor.warning import EarlyWarning
+    import dataclasses
 
-    hit = ind_sup.mask.assign(area_id=data.indicators["area_id"].astype(str).to_numpy())
-    hit = hit.groupby("area_id").any()
-    b = ew.boundaries.copy()
-    bad = np.array([
-        bool(hit.at[a, i]) if (a in hit.index and i in hit.columns) else False
-        for a, i in zip(b["area_id"].astype(str), b["indicator"].astype(str), strict=True)
-    ], dtype=bool)
-    for col in ("boundary", "latest_value", "headroom"):
-        b.loc[bad, col] = np.nan
-    return EarlyWarning(ew.list_year, b, ew.projection)
+    sup = suppress_warning(ew.boundaries, ind_sup, data.indicators["area_id"])
+    return dataclasses.replace(ew, boundaries=sup.values)
 
 
 def _early_warnings(ew, lang: str, margin: float, met_now: dict, cat_now: dict[str, str],
@@ -892,7 +868,7 @@ def _method(data: Dataset, assessment: Assessment, rules_now: RuleSet, rules_pre
 
 def _sheets(summaries, crit: pd.DataFrame, mask: pd.DataFrame, areas: pd.DataFrame,
             list_year: int, data: Dataset, ind_sup, options: Options, lang: str,
-            tx: dict[str, str], method: Method) -> tuple[Table, ...]:
+            tx: dict[str, str], method: Method, min_cell: int) -> tuple[Table, ...]:
     scores = Table(
         tx["sheet_scores"],
         (label("column.area_id", lang), label("column.area_name", lang),
@@ -952,7 +928,7 @@ def _sheets(summaries, crit: pd.DataFrame, mask: pd.DataFrame, areas: pd.DataFra
         heads = tuple(label(f"column.{c}", lang) if has_label(f"column.{c}") else c for c in cols)
         rows = []
         for r in cv.itertuples(index=False):
-            small = pd.notna(r.residents) and r.residents < DEFAULT_MIN_CELL
+            small = pd.notna(r.residents) and r.residents < min_cell
             rows.append(tuple(_data_cell(col, v, small and col not in ("area_id", "area_name",
                                                                        "municipality", "region",
                                                                        "list_year"), lang)
