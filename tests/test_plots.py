@@ -262,7 +262,7 @@ def test_margins_are_sorted_and_met_apart_from_not_met(result):
     assert label("chart.margins_title").format(year=2020) in _texts(fig)
 
 
-def test_margins_of_a_suppressed_value_are_a_gap(result):
+def test_margins_of_a_missing_value_are_a_gap_labelled_missing(result):
     crit = result.criteria.copy()
     hit = (crit["area_name"] == "Ringparken") & (crit["list_year"] == 2025)
     crit.loc[hit, ["value", "margin"]] = np.nan
@@ -270,6 +270,20 @@ def test_margins_of_a_suppressed_value_are_a_gap(result):
     bars = [p for p in _artists(fig, "margin:employment") if isinstance(p, Rectangle)]
     assert sum(not b.get_visible() for b in bars) == 1
     assert "missing" in " ".join(_texts(fig))
+    assert "suppressed" not in " ".join(_texts(fig))
+
+
+def test_margins_of_a_suppressed_value_are_a_gap_labelled_suppressed_not_missing(data, result):
+    ind = data.indicators.copy()
+    small = (ind["area_name"] == "Ringparken") & (ind["year"] == 2024)
+    ind.loc[small, "n_convicted_18plus"] = 2.0
+    ind.loc[small, "share_convicted_18plus"] = 2.0 / ind.loc[small, "n_residents_18plus"]
+    safe, _ = plots.suppress_for_charts(result, ind, min_cell=5)
+    fig = plots.plot_margins(safe, 2025, lang="en")
+    bars = [p for p in _artists(fig, "margin:crime") if isinstance(p, Rectangle)]
+    assert sum(not b.get_visible() for b in bars) == 2  # udsat and forebyggelse panels
+    texts = " ".join(_texts(fig))
+    assert "suppressed" in texts and "missing" not in texts
 
 
 def test_early_warning_draws_each_boundary_and_latest_value(warning):

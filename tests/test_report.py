@@ -660,3 +660,29 @@ def test_chromium_probe_catches_a_broken_image(tmp_path):
                     '<img src="data:image/png;base64,AAAA"></body></html>', encoding="utf-8")
     result = chromium_probe(page, tmp_path)
     assert result["images"] == [[True, 0]]
+
+
+def test_for_income_the_distance_to_the_line_is_shown_in_kroner_not_persons(example_report):
+    content = example_report[0]
+    lines = [ln for a in content.areas for ln in a.lines]
+    income = [ln for ln in lines if ln.criterion_id == "income"]
+    assert income and all(ln.persons.text.endswith(" kr.") for ln in income)
+    others = [ln for ln in lines if ln.criterion_id == "employment"]
+    assert not any(ln.persons.text.endswith("kr.") for ln in others)
+
+
+def test_pdf_table_columns_are_as_wide_as_their_longest_word():
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Paragraph
+
+    from boligmonitor.report.render_pdf import BOLD, FONT, TEXT_W, _fit_widths, _styles
+
+    _styles()  # registers the fonts
+    cell = ParagraphStyle("c", fontName=FONT, fontSize=7.5)
+    head = ParagraphStyle("h", fontName=BOLD, fontSize=7.5)
+    data = [[Paragraph("Klassifikation", head), Paragraph("Kriterium", head)],
+            [Paragraph("forebyggelsesområde", cell), Paragraph("kort tekst", cell)]]
+    widths = _fit_widths(data, TEXT_W, stretch=1)
+    assert widths[0] > stringWidth("forebyggelsesområde", FONT, 7.5)
+    assert sum(widths) == pytest.approx(TEXT_W)

@@ -50,6 +50,11 @@ class Suppressed:
     def n_suppressed(self) -> int:
         return int(self.mask.to_numpy().sum())
 
+    def marked(self) -> pd.DataFrame:
+        """Return ``values`` with a column ``is_suppressed``: True in rows where any cell was
+        suppressed, so that charts can tell a suppressed gap from a missing one."""
+        return self.values.assign(is_suppressed=self.mask.any(axis=1).to_numpy())
+
 
 def _below(s: pd.Series, min_cell: int) -> np.ndarray:
     return (s.notna() & (s < min_cell)).to_numpy()
@@ -100,7 +105,7 @@ def suppress_indicators(indicators: pd.DataFrame,
     return Suppressed(values, mask)
 
 
-def _years(span: str) -> list[int]:
+def parse_years(span: str) -> list[int]:
     """Parse the engine's data-year text ("2019-2020", "2019,2021", "2020") into years."""
     years: list[int] = []
     for part in str(span).split(","):
@@ -140,7 +145,7 @@ def suppress_criteria(criteria: pd.DataFrame, suppressed: Suppressed,
         "_row": np.arange(len(criteria)),
         "area_id": criteria["area_id"].astype(str).to_numpy(),
         "indicator": criteria["indicator"].astype(str).to_numpy(),
-        "year": [_years(s) for s in criteria["data_years"].astype(str)],
+        "year": [parse_years(s) for s in criteria["data_years"].astype(str)],
     }).explode("year").dropna(subset=["year"])
     rows["year"] = rows["year"].astype("int64")
     hits = hits.astype({"area_id": str, "indicator": str, "year": "int64"})
@@ -204,7 +209,7 @@ def suppress_warning(boundaries: pd.DataFrame, suppressed: Suppressed,
         if not hit.any():
             continue
         years = year[rows]
-        fed = set(_years(known.iloc[i])) if known is not None else set(years.tolist())
+        fed = set(parse_years(known.iloc[i])) if known is not None else set(years.tolist())
         have = present[ind].to_numpy()[rows]
         if have.any():
             fed.add(int(years[have].max()))  # the year of the latest value

@@ -745,10 +745,12 @@ def plot_margins(
         lim = np.nanmax(np.abs(margins)) if np.isfinite(margins).any() else 1.0
         lim = lim * 1.55 if lim > 0 else 1.0
         a.set_xlim(-lim, lim)
-        for y, m in zip(ypos, margins, strict=True):
+        hidden = (sub["is_suppressed"].to_numpy(bool) if "is_suppressed" in sub
+                  else np.zeros(len(sub), bool))
+        for y, m, is_hidden in zip(ypos, margins, hidden, strict=True):
             # Labels on the met side of the line: clear of the area names on the left.
-            text = style.fmt_margin(m, unit, lang) if np.isfinite(m) else label("text.missing",
-                                                                                  lang)
+            gap = label("text.suppressed" if is_hidden else "text.missing", lang)
+            text = style.fmt_margin(m, unit, lang) if np.isfinite(m) else gap
             a.text(max(m, 0) if np.isfinite(m) else 0, y, " " + text, ha="left", va="center",
                    fontsize=6.5)
         a.set_yticks(ypos)
@@ -986,7 +988,7 @@ def suppress_for_charts(
     if indicators is None:
         return result, None
     sup = suppress_indicators(indicators, DEFAULT_MIN_CELL if min_cell is None else min_cell)
-    crit = suppress_criteria(result.criteria, sup, indicators["area_id"]).values
+    crit = suppress_criteria(result.criteria, sup, indicators["area_id"]).marked()
     return dataclasses.replace(result, criteria=crit), sup.values
 
 

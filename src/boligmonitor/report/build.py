@@ -31,6 +31,7 @@ from boligmonitor.criteria import Assessment, assess
 from boligmonitor.datasets import Dataset
 from boligmonitor.disclosure import (
     DEFAULT_MIN_CELL,
+    parse_years,
     suppress_criteria,
     suppress_indicators,
     suppress_list_values,
@@ -397,7 +398,7 @@ def build_report(
         crit_sup = suppress_criteria(crit_all, ind_sup, data.indicators["area_id"])
     else:
         crit_sup = suppress_list_values(crit_all, data.criterion_values, min_cell)
-    crit_values = crit_sup.values
+    crit_values = crit_sup.marked()
     crit_mask = crit_sup.mask.reindex(columns=["value", "margin", "persons_to_threshold"],
                                       fill_value=False)
     safe = Assessment(areas_all, crit_values, assessment.history, assessment.options,
@@ -575,8 +576,12 @@ def _line(r, m, lang: str) -> CriterionLine:
         status=_status(is_met, lang),
         margin=show_value(r.margin, unit, lang, decimals=decimals, margin=True,
                           suppressed=bool(m.margin)),
-        persons=show_count(r.persons_to_threshold, lang, decimals=1, sign=True,
-                           suppressed=bool(m.persons_to_threshold), kind="persons"),
+        # For income the engine gives the rise in mean income needed, in kroner, not persons.
+        persons=(show_value(r.persons_to_threshold, "dkk", lang, margin=True,
+                            suppressed=bool(m.persons_to_threshold))
+                 if unit == "dkk" else
+                 show_count(r.persons_to_threshold, lang, decimals=1, sign=True,
+                            suppressed=bool(m.persons_to_threshold), kind="persons")),
         data_years=str(r.data_years),
         citation=str(r.citation),
     )
@@ -836,7 +841,7 @@ def _method(data: Dataset, assessment: Assessment, rules_now: RuleSet, rules_pre
     if data.references is not None and len(data.references):
         used = set()
         for span in dy["data_years"]:
-            used.update(_years_of(span))
+            used.update(parse_years(span))
         refs = data.references[data.references["year"].isin(sorted(used))]
         refs = refs.sort_values(["year", "scope", "indicator"], kind="stable")
         for r in refs.itertuples(index=False):
@@ -951,16 +956,6 @@ def _data_cell(col: str, v: Any, suppressed: bool, lang: str) -> Shown:
         return show_value(v, "dkk", lang, suppressed=suppressed)
     decimals = 0 if _is_nan(v) or float(v).is_integer() else 1
     return show_count(v, lang, suppressed=suppressed, decimals=decimals)
-
-
-def _years_of(span: str) -> list[int]:
-    """Parse the engine's data-year text ("2019-2020", "2019,2021", "2020") into years."""
-    years: list[int] = []
-    for part in str(span).split(","):
-        first, _, last = part.strip().partition("-")
-        if first.isdigit() and (not last or last.isdigit()):
-            years.extend(range(int(first), int(last or first) + 1))
-    return years
 
 
 def _yes_no(x: bool | None, lang: str) -> str:

@@ -9,9 +9,10 @@ escaped before reportlab's paragraph markup sees it.
 from __future__ import annotations
 
 import io
+import re
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 import matplotlib
 from reportlab.lib import colors
@@ -20,6 +21,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -102,10 +104,30 @@ def _shown(s: Shown, numeric: bool) -> Paragraph:
                                       else "cell"])
 
 
-def _table(columns, rows, widths=None) -> Table:
+def _fit_widths(data: list[list[Paragraph]], total: float, stretch: int) -> list[float]:
+    """Column widths that fit each column's longest word (reportlab splits a word that does
+    not fit), with what is left of ``total`` going to column ``stretch``."""
+    pad = 6.5  # left and right padding of a cell, and a little air
+    need = []
+    for j in range(len(data[0])):
+        widest = 0.0
+        for row in data:
+            para = row[j]
+            font = BOLD if row is data[0] else FONT
+            size = para.style.fontSize
+            for word in re.sub(r"<[^>]+>", " ", para.text).split():
+                widest = max(widest, stringWidth(unescape(word), font, size))
+        need.append(widest + pad)
+    need[stretch] += max(0.0, total - sum(need))
+    return need
+
+
+def _table(columns, rows, widths=None, *, fit: bool = False, stretch: int = 1) -> Table:
     data = [[Paragraph(escape(c), _styles()["head"]) for c in columns]]
     for row in rows:
         data.append([c if isinstance(c, Paragraph) else _shown(c, True) for c in row])
+    if fit:
+        widths = _fit_widths(data, TEXT_W, stretch)
     t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     t.setStyle(TableStyle([
         ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
@@ -231,8 +253,7 @@ def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
                  Paragraph(escape(f"{ln.operator} {ln.threshold.text}"), st["cellr"]),
                  _shown(ln.reference, True), _p(ln.status, "cell"), _shown(ln.margin, True),
                  _shown(ln.persons, True), _p(ln.data_years, "cell")] for ln in a.lines]
-        story.append(_table(crit_cols, rows, [22 * mm, 30 * mm, 17 * mm, 19 * mm, 17 * mm,
-                                              15 * mm, 20 * mm, 15 * mm, TEXT_W - 155 * mm]))
+        story.append(_table(crit_cols, rows, fit=True, stretch=1))
         story.append(_p(c.t("margin_note"), "note"))
         story.append(_p(c.t("explanation"), "h3"))
         story.append(_p(a.explanation))
