@@ -18,7 +18,10 @@ def test_assess_prints_the_example_note_and_one_block_per_area(capsys):
         i = lines.index(name) if name in lines else next(
             k for k, line in enumerate(lines) if line.startswith(name + " ("))
         assert lines[i + 1].startswith("  2018: ")
-        assert lines[i + 2].startswith(f"  {name} opfylder")
+        if name in ("Klostervænget", "Ringparken"):  # few convicted: values suppressed
+            assert lines[i + 2] == "  " + bm.label("text.explanation_withheld")
+        else:
+            assert lines[i + 2].startswith(f"  {name} opfylder")
     assert "Klostervænget (under 1.000 beboere: kan ikke komme på en liste)" in lines
     assert "Houlkærvænget" in lines  # at least 1,000 residents: no flag
     houlkaer = lines[lines.index("Houlkærvænget") + 1]
@@ -55,3 +58,31 @@ def test_both_assess_tables_carry_the_options_in_force_and_the_example_flag(tmp_
         table = pd.read_csv(path)
         assert table["options"].str.contains("annual_lag=1").all(), path
         assert table["is_example"].all(), path
+
+
+def test_assess_exports_are_disclosure_controlled_by_default(tmp_path):
+    import pandas as pd
+
+    out, crit = tmp_path / "areas.csv", tmp_path / "criteria.csv"
+    assert main(["assess", "--list-year", "2025", "--out", str(out),
+                 "--criteria-out", str(crit)]) == 0
+    areas, criteria = pd.read_csv(out), pd.read_csv(crit)
+    # Klostervænget's few convicted persons: the crime values built on them are blank and
+    # marked, and its explanation (which quotes the values) is withheld.
+    kc = criteria[(criteria["area_name"] == "Klostervænget") & (criteria["criterion"] == "crime")]
+    assert kc["value"].isna().all() and kc["is_suppressed"].all()
+    assert kc["is_met"].notna().all()  # whether the line is crossed is still shown
+    k = areas[areas["area_name"] == "Klostervænget"].iloc[0]
+    assert k["is_suppressed"] and "udeladt" in k["explanation_da"]
+    h = areas[areas["area_name"] == "Houlkærvænget"].iloc[0]
+    assert not h["is_suppressed"] and "opfylder" in h["explanation_da"]
+
+
+def test_assess_with_min_cell_0_writes_every_value(tmp_path):
+    import pandas as pd
+
+    crit = tmp_path / "criteria.csv"
+    assert main(["assess", "--list-year", "2025", "--min-cell", "0",
+                 "--criteria-out", str(crit)]) == 0
+    criteria = pd.read_csv(crit)
+    assert criteria.loc[criteria["criterion"] == "crime", "value"].notna().all()

@@ -130,6 +130,9 @@ def _add_assess(sub: argparse._SubParsersAction) -> Handler:
         "--out", help="areas table: one row per area and list year (.csv, .parquet, .xlsx)"
     )
     p.add_argument("--criteria-out", help="criteria table, one row per area, year and criterion")
+    p.add_argument("--min-cell", type=int, default=None, metavar="N",
+                   help="disclosure control: suppress counts below N and the values built on "
+                   "them (default 5; 0 turns it off, for internal analysis only)")
     return _cmd_assess
 
 
@@ -187,6 +190,7 @@ def load_dataset(args: argparse.Namespace):
 
 def _cmd_assess(args: argparse.Namespace) -> int:
     from boligmonitor.criteria import assess, summary_lines
+    from boligmonitor.disclosure import DEFAULT_MIN_CELL, suppress_assessment
     from boligmonitor.io.writers import write_table
 
     data = load_dataset(args)
@@ -195,6 +199,13 @@ def _cmd_assess(args: argparse.Namespace) -> int:
         criterion_values=data.criterion_values, list_years=_list_years(args),
         rules=args.rules,
     )
+    # What the command prints and writes may be passed on: disclosure control by default.
+    min_cell = DEFAULT_MIN_CELL if args.min_cell is None else args.min_cell
+    if min_cell < 0:
+        raise BoligmonitorError(f"--min-cell {min_cell}: allowed: a whole number >= 0")
+    if min_cell > 0:
+        result = suppress_assessment(result, indicators=data.indicators,
+                                     criterion_values=data.criterion_values, min_cell=min_cell)
     for line in summary_lines(result, is_example=data.is_example):
         print(line)
     # Example data must say so wherever it is shown, also in exported tables; so must the

@@ -263,3 +263,45 @@ def suppress_list_values(criteria: pd.DataFrame, criterion_values: pd.DataFrame 
         mask[c] = hit & criteria[c].notna().to_numpy()
         values[c] = values[c].mask(mask[c])
     return Suppressed(values, mask)
+
+
+def suppress_assessment(assessment, *, indicators: pd.DataFrame | None = None,
+                        criterion_values: pd.DataFrame | None = None,
+                        min_cell: int = DEFAULT_MIN_CELL):
+    """Return an :class:`~boligmonitor.criteria.Assessment` fit for export.
+
+    The criteria table goes through :func:`suppress_criteria` (layout a data, given as
+    ``indicators``) or :func:`suppress_list_values` (layout b, ``criterion_values``) and gets
+    an ``is_suppressed`` column. In the areas table, residents below ``min_cell`` are
+    suppressed, and so is the plain-language explanation of every area and list year with a
+    suppressed criterion value (the explanation quotes the values); ``is_suppressed`` marks
+    those rows. Categories, criteria met and is_met are kept: a yes or no does not reveal a
+    small count.
+    """
+    import dataclasses
+
+    from boligmonitor.labels import LANGS, label
+
+    criteria = assessment.criteria
+    if indicators is not None:
+        sup = suppress_criteria(criteria, suppress_indicators(indicators, min_cell),
+                                indicators["area_id"])
+    else:
+        sup = suppress_list_values(criteria, criterion_values, min_cell)
+    hit = sup.mask.any(axis=1).to_numpy()
+    hidden = set(zip(criteria["area_id"].astype(str).to_numpy()[hit],
+                     criteria["list_year"].to_numpy()[hit], strict=True))
+    areas = assessment.areas.copy()
+    keys = zip(areas["area_id"].astype(str), areas["list_year"], strict=True)
+    withheld = np.array([k in hidden for k in keys], dtype=bool)
+    for lang in LANGS:
+        col = f"explanation_{lang}"
+        if col in areas.columns:
+            areas[col] = areas[col].astype(object)
+            areas.loc[withheld, col] = label("text.explanation_withheld", lang)
+    small = _below(areas["residents"], min_cell) if "residents" in areas.columns else \
+        np.zeros(len(areas), bool)
+    if small.any():
+        areas["residents"] = areas["residents"].mask(small)
+    areas["is_suppressed"] = withheld | small
+    return dataclasses.replace(assessment, areas=areas, criteria=sup.marked())
