@@ -41,7 +41,7 @@ data
 
 # %%
 if data.is_example:
-    print(bm.label("text.example_data_note"))
+    print(data.example_note())
     print(data.metadata["note_da"])
 data.sources
 
@@ -59,11 +59,9 @@ for layout, table in data.tables().items():
 # Resultatet vises som en farvet tabel: kategori pr. område og de enkelte kriterier.
 
 # %%
-everything = bm.assess(data.indicators, data.references, data.memberships,
-                       criterion_values=data.criterion_values)
+everything = data.assess()  # the same as bm.assess(data.indicators, data.references, ...)
 year = LIST_YEAR or int(everything.areas["list_year"].max())
-result = bm.assess(data.indicators, data.references, data.memberships,
-                   criterion_values=data.criterion_values, list_years=[year])
+result = data.assess(list_years=[year])
 result
 
 # %% [markdown]

@@ -36,10 +36,8 @@ from boligmonitor import plots
 from boligmonitor.display import notebook_dataset, year_changes
 
 data = notebook_dataset(PROCESSED)
-if data.is_example:
-    print(bm.label("text.example_data_note", LANG))
-result = bm.assess(data.indicators, data.references, data.memberships,
-                   criterion_values=data.criterion_values)
+print(data.example_note(LANG))
+result = data.assess()
 result.rules
 
 # %% [markdown]

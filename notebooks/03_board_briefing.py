@@ -36,21 +36,17 @@ LANG = "da"
 # %matplotlib inline
 from IPython.display import display
 
-import boligmonitor as bm
 from boligmonitor import plots
 from boligmonitor.display import notebook_dataset
 from boligmonitor.io.figures import save_figures
 
 data = notebook_dataset(PROCESSED)
-if data.is_example:
-    print(bm.label("text.example_data_note", LANG))
-result = bm.assess(data.indicators, data.references, data.memberships,
-                   criterion_values=data.criterion_values)
+print(data.example_note(LANG))
+result = data.assess()
 year = int(result.areas["list_year"].max())
 warning = None
 if data.indicators is not None:
-    warning = bm.early_warning(data.indicators, data.references, data.memberships,
-                               list_year=year)
+    warning = data.early_warning(year)
 
 # %% [markdown]
 # Diskretionering før visning, også af den tidlige varsling: kategorierne og om et kriterium

@@ -42,10 +42,8 @@ from boligmonitor.display import notebook_dataset
 from boligmonitor.rules import bundled_rule_paths
 
 data = notebook_dataset(PROCESSED)
-if data.is_example:
-    print(bm.label("text.example_data_note", LANG))
-base = bm.assess(data.indicators, data.references, data.memberships,
-                 criterion_values=data.criterion_values)
+print(data.example_note(LANG))
+base = data.assess()
 years = LIST_YEARS or [y for y in sorted(base.areas["list_year"].unique()) if y >= 2018]
 
 # %% [markdown]
@@ -85,8 +83,7 @@ scenario.id
 # ## De samme data under tre regelsæt
 
 # %%
-runs = {rid: bm.assess(data.indicators, data.references, data.memberships,
-                       criterion_values=data.criterion_values, list_years=years, rules=rules)
+runs = {rid: data.assess(list_years=years, rules=rules)
         for rid, rules in (("2018", "2018"), ("2021", "2021"), (scenario.id, scenario))}
 table = pd.concat(
     {rid: r.areas.set_index(["area_name", "list_year"])["category"].astype(str)

@@ -189,16 +189,12 @@ def load_dataset(args: argparse.Namespace):
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from boligmonitor.criteria import assess, summary_lines
+    from boligmonitor.criteria import summary_lines
     from boligmonitor.disclosure import DEFAULT_MIN_CELL, suppress_assessment
     from boligmonitor.io.writers import write_table
 
     data = load_dataset(args)
-    result = assess(
-        data.indicators, data.references, data.memberships,
-        criterion_values=data.criterion_values, list_years=_list_years(args),
-        rules=args.rules,
-    )
+    result = data.assess(list_years=_list_years(args), rules=args.rules)
     # What the command prints and writes may be passed on: disclosure control by default.
     min_cell = DEFAULT_MIN_CELL if args.min_cell is None else args.min_cell
     if min_cell < 0:
@@ -289,35 +285,30 @@ def _add_plot(sub: argparse._SubParsersAction) -> Handler:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    from boligmonitor.criteria import assess
     from boligmonitor.io.figures import FORMATS, save_figures
-    from boligmonitor.labels import label
     from boligmonitor.plots import (
         board_charts,
         suppress_for_charts,
         suppress_warning_for_charts,
     )
-    from boligmonitor.warning import early_warning
 
     first, sep, last = args.plan_period.partition("-")
     if not sep or not first.strip().isdigit() or not last.strip().isdigit():
         raise BoligmonitorError(f"--plan-period {args.plan_period!r}: allowed: A-B, "
                                 "e.g. 2021-2025")
     data = load_dataset(args)
-    result = assess(data.indicators, data.references, data.memberships,
-                    criterion_values=data.criterion_values, rules=args.rules)
+    result = data.assess(rules=args.rules)
     year = args.list_year or int(result.areas["list_year"].max())
     warning = None
     if data.indicators is not None:
-        warning = early_warning(data.indicators, data.references, data.memberships,
-                                list_year=year, rules=args.rules)
+        warning = data.early_warning(year, rules=args.rules)
     shown, indicators = suppress_for_charts(result, data.indicators, args.min_cell)
     warning = suppress_warning_for_charts(warning, data.indicators, args.min_cell)
     figures = board_charts(shown, indicators=indicators, warning=warning, list_year=year,
                            plan_period=(int(first), int(last)), lang=args.lang,
                            is_example=data.is_example)
     if data.is_example:
-        print(label("text.example_data_note", args.lang))
+        print(data.example_note(args.lang))
     paths = save_figures(figures, args.out, args.formats or FORMATS, dpi=args.dpi)
     print(f"wrote {len(paths)} files ({len(figures)} charts) to {args.out}")
     return 0

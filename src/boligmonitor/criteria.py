@@ -874,126 +874,74 @@ def _sub(tri: _Tri, rows: np.ndarray) -> pd.arrays.BooleanArray:
     return pd.arrays.BooleanArray(yes.copy(), ~(yes | no))
 
 
-def _criteria_table(scored: dict[int, _Year], identity: pd.DataFrame) -> pd.DataFrame:
-    cols: dict[str, list] = {
-        k: []
-        for k in (
-            "area_idx",
-            "list_year",
-            "rules",
-            "classification",
-            "role",
-            "criterion",
-            "indicator",
-            "value",
-            "threshold",
-            "operator",
-            "operator_symbol",
-            "reference",
-            "reference_value",
-            "unit",
-            "yes",
-            "no",
-            "margin",
-            "persons_to_threshold",
-            "data_years",
-            "citation",
-        )
+# The criteria table's columns, in order. ``_CRITERION_ARRAYS`` vary per area; the others are
+# one value per list year and criterion, stored as categoricals.
+CRITERIA_COLUMNS = (
+    "area_id", "area_name", "list_year", "rules", "classification", "role", "criterion",
+    "indicator", "value", "threshold", "operator", "operator_symbol", "is_met", "margin",
+    "persons_to_threshold", "reference", "reference_value", "unit", "data_years", "citation",
+)
+_CRITERION_ARRAYS = ("value", "threshold", "reference_value", "margin", "persons_to_threshold")
+
+
+def _criterion_arrays(s: _Scored, idx: np.ndarray) -> dict[str, np.ndarray]:
+    return {
+        "value": s.value[idx],
+        "threshold": s.ev.threshold[idx],
+        "reference_value": s.ev.reference_value[idx],
+        "margin": s.margin[idx],
+        "persons_to_threshold": s.persons[idx],
     }
+
+
+def _criterion_constants(yr: _Year, s: _Scored) -> dict[str, object]:
+    c = s.criterion
+    return {
+        "rules": yr.rules.id, "classification": s.classification, "role": s.role,
+        "criterion": c.id, "indicator": c.indicator, "operator": c.operator,
+        "operator_symbol": c.symbol, "reference": c.reference, "unit": s.ev.unit,
+        "data_years": s.ev.data_years, "citation": c.citation,
+    }
+
+
+def _criteria_table(scored: dict[int, _Year], identity: pd.DataFrame) -> pd.DataFrame:
+    area_idx: list[np.ndarray] = []
+    years: list[np.ndarray] = []
+    yes: list[np.ndarray] = []
+    no: list[np.ndarray] = []
+    arrays: dict[str, list[np.ndarray]] = {name: [] for name in _CRITERION_ARRAYS}
+    constants: dict[str, list[object]] = {}
+    block_sizes: list[int] = []
     for y, yr in scored.items():
         idx = np.flatnonzero(yr.present)
-        k = len(idx)
         for s in yr.scored:
-            c = s.criterion
-            cols["area_idx"].append(idx)
-            cols["yes"].append(s.met.yes[idx])
-            cols["no"].append(s.met.no[idx])
-            cols["value"].append(s.value[idx])
-            cols["threshold"].append(s.ev.threshold[idx])
-            cols["reference_value"].append(s.ev.reference_value[idx])
-            cols["margin"].append(s.margin[idx])
-            cols["persons_to_threshold"].append(s.persons[idx])
-            for name, val in (
-                ("list_year", y),
-                ("rules", yr.rules.id),
-                ("classification", s.classification),
-                ("role", s.role),
-                ("criterion", c.id),
-                ("indicator", c.indicator),
-                ("operator", c.operator),
-                ("operator_symbol", c.symbol),
-                ("reference", c.reference),
-                ("unit", s.ev.unit),
-                ("data_years", s.ev.data_years),
-                ("citation", c.citation),
-            ):
-                cols[name].append((val, k))
-    if not cols["area_idx"]:
+            area_idx.append(idx)
+            years.append(np.full(len(idx), y, dtype=np.int64))
+            yes.append(s.met.yes[idx])
+            no.append(s.met.no[idx])
+            for name, values in _criterion_arrays(s, idx).items():
+                arrays[name].append(values)
+            for name, value in _criterion_constants(yr, s).items():
+                constants.setdefault(name, []).append(value)
+            block_sizes.append(len(idx))
+    if not area_idx:
         return pd.DataFrame(columns=["area_id", "list_year", "classification", "criterion"])
-    area_idx = np.concatenate(cols["area_idx"])
-    names = identity["area_name"].to_numpy()
-    ids = pd.Categorical.from_codes(area_idx, categories=pd.Index(identity["area_id"].to_numpy()))
+    all_idx = np.concatenate(area_idx)
+    y_all, n_all = np.concatenate(yes), np.concatenate(no)
     out: dict[str, object] = {
-        "area_id": ids,
-        "area_name": pd.Categorical.from_codes(*_codes(names, area_idx)),
+        "area_id": pd.Categorical.from_codes(
+            all_idx, categories=pd.Index(identity["area_id"].to_numpy())),
+        "area_name": pd.Categorical.from_codes(
+            *_codes(identity["area_name"].to_numpy(), all_idx)),
+        "list_year": np.concatenate(years),
+        "is_met": pd.arrays.BooleanArray(y_all, ~(y_all | n_all)),
     }
-    for name in (
-        "list_year",
-        "rules",
-        "classification",
-        "role",
-        "criterion",
-        "indicator",
-        "value",
-        "threshold",
-        "operator",
-        "operator_symbol",
-        "reference",
-        "reference_value",
-        "unit",
-        "margin",
-        "persons_to_threshold",
-        "data_years",
-        "citation",
-    ):
-        vals = cols[name]
-        if name == "list_year":
-            out[name] = np.repeat([v for v, _ in vals], [k for _, k in vals]).astype(np.int64)
-        elif isinstance(vals[0], tuple):
-            labels = [v for v, _ in vals]
-            cats = list(dict.fromkeys(labels))
-            codes = np.repeat([cats.index(v) for v in labels], [k for _, k in vals])
-            out[name] = pd.Categorical.from_codes(codes, categories=cats)
-        else:
-            out[name] = np.concatenate(vals)
-        if name == "threshold":
-            yes, no = np.concatenate(cols["yes"]), np.concatenate(cols["no"])
-        if name == "reference_value":
-            out["is_met"] = pd.arrays.BooleanArray(yes, ~(yes | no))
-    df = pd.DataFrame(out)
-    order = [
-        "area_id",
-        "area_name",
-        "list_year",
-        "rules",
-        "classification",
-        "role",
-        "criterion",
-        "indicator",
-        "value",
-        "threshold",
-        "operator",
-        "operator_symbol",
-        "is_met",
-        "margin",
-        "persons_to_threshold",
-        "reference",
-        "reference_value",
-        "unit",
-        "data_years",
-        "citation",
-    ]
-    return df[order]
+    out.update({name: np.concatenate(parts) for name, parts in arrays.items()})
+    for name, labels in constants.items():
+        cats = list(dict.fromkeys(labels))
+        codes = np.repeat([cats.index(v) for v in labels], block_sizes)
+        out[name] = pd.Categorical.from_codes(codes, categories=cats)
+    return pd.DataFrame(out)[list(CRITERIA_COLUMNS)]
 
 
 def _codes(values: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, pd.Index]:

@@ -49,6 +49,38 @@ class Dataset:
         """Return the tables that are present, by layout name."""
         return {n: getattr(self, n) for n in LAYOUT_NAMES if getattr(self, n) is not None}
 
+    def assess(self, **kwargs):
+        """Score this dataset: :func:`boligmonitor.criteria.assess` on its tables.
+
+        Keyword arguments (``list_years``, ``rules``, ``options``, ``explain``) are passed on.
+
+        Examples
+        --------
+        >>> result = example_data().assess(list_years=[2018])
+        >>> sorted(result.areas["category"].astype(str))[:2]
+        ['ghettoomraade', 'none']
+        """
+        from boligmonitor.criteria import assess
+
+        return assess(self.indicators, self.references, self.memberships,
+                      criterion_values=self.criterion_values, **kwargs)
+
+    def early_warning(self, list_year: int, **kwargs):
+        """The early warning for list year ``list_year + 1``: :func:`boligmonitor.warning.
+        early_warning` on this dataset's tables (``rules``, ``options`` are passed on)."""
+        from boligmonitor.warning import early_warning
+
+        return early_warning(self.indicators, self.references, self.memberships,
+                             list_year=list_year, **kwargs)
+
+    def example_note(self, lang: str = "da") -> str:
+        """The note that the figures are invented, in ``lang``; empty for real data."""
+        if not self.is_example:
+            return ""
+        from boligmonitor.labels import label
+
+        return label("text.example_data_note", lang)
+
     def __repr__(self) -> str:
         parts = [f"{n}={len(t)} rows" for n, t in self.tables().items()]
         mark = ", EXAMPLE DATA" if self.is_example else ""

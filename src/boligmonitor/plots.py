@@ -208,6 +208,24 @@ def _panels(
     return fig, spec.subgridspec(nrows, ncols, **grid), False
 
 
+def _ordered_criteria(criteria: pd.Series) -> list[str]:
+    """The criteria present, in the board's order (CRITERION_ORDER), others after them."""
+    present = list(dict.fromkeys(criteria.astype(str)))
+    return [c for c in CRITERION_ORDER if c in present] + [
+        c for c in present if c not in CRITERION_ORDER]
+
+
+def _criterion_panels(
+    ax: Axes | None, n_criteria: int, n_areas: int, top: float, per_panel: float
+) -> tuple[Figure, Any, bool, int, int]:
+    """One panel per criterion, two columns, tall enough for a bar per area; returns the
+    figure, the grid, whether the figure is new, and the grid's rows and columns."""
+    ncols = 2 if n_criteria > 1 else 1
+    nrows = math.ceil(n_criteria / ncols)
+    fig, grid, created = _panels(ax, nrows, ncols, top + nrows * (per_panel + 0.26 * n_areas))
+    return fig, grid, created, nrows, ncols
+
+
 def _mark_example(fig: Figure, ax: Axes | None, created: bool, lang: str) -> None:
     """The visible example-data mark: on the figure when the chart owns it, else on the axes."""
     text = label("text.example_data", lang).upper()
@@ -542,8 +560,7 @@ def plot_area_dashboard(
     rows = _select_rows(criteria, classification)
     (area_id,) = _resolve_areas(rows, area)
     rows = rows[rows["area_id"] == area_id]
-    crits = [c for c in CRITERION_ORDER if c in set(rows["criterion"])]
-    crits += [c for c in dict.fromkeys(rows["criterion"]) if c not in crits]
+    crits = _ordered_criteria(rows["criterion"])
     years = (sorted(int(y) for y in list_years) if list_years is not None
              else sorted(int(y) for y in rows["list_year"].unique()))
     ncols = 2
@@ -718,14 +735,11 @@ def plot_margins(
     rows = _select_rows(table[table["list_year"] == year], classification)
     if rows.empty:
         raise KeyError(f"no criterion rows for list year {year}")
-    crits = [c for c in CRITERION_ORDER if c in set(rows["criterion"])]
-    crits += [c for c in dict.fromkeys(rows["criterion"]) if c not in crits]
+    crits = _ordered_criteria(rows["criterion"])
     if criteria is not None:
         crits = [c for c in crits if c in set(criteria)]
-    n_areas = rows["area_id"].nunique()
-    ncols = 2 if len(crits) > 1 else 1
-    nrows = math.ceil(len(crits) / ncols)
-    fig, grid, created = _panels(ax, nrows, ncols, 0.6 + nrows * (0.75 + 0.26 * n_areas))
+    fig, grid, created, nrows, ncols = _criterion_panels(ax, len(crits), rows["area_id"].nunique(),
+                                                  top=0.6, per_panel=0.75)
     first_ax = None
     for i, crit in enumerate(crits):
         a = fig.add_subplot(grid[i // ncols, i % ncols])
@@ -817,12 +831,9 @@ def plot_early_warning(
         raise KeyError("no boundaries to draw" + (f" for {classification!r}"
                                                   if classification else ""))
     target = int(b["list_year"].iloc[0])
-    crits = [c for c in CRITERION_ORDER if c in set(b["criterion"])]
-    crits += [c for c in dict.fromkeys(b["criterion"]) if c not in crits]
-    n_areas = b["area_id"].nunique()
-    ncols = 2 if len(crits) > 1 else 1
-    nrows = math.ceil(len(crits) / ncols)
-    fig, grid, created = _panels(ax, nrows, ncols, 0.7 + nrows * (0.8 + 0.26 * n_areas))
+    crits = _ordered_criteria(b["criterion"])
+    fig, grid, created, nrows, ncols = _criterion_panels(ax, len(crits), b["area_id"].nunique(),
+                                                  top=0.7, per_panel=0.8)
     first_ax = None
     for i, crit in enumerate(crits):
         a = fig.add_subplot(grid[i // ncols, i % ncols])

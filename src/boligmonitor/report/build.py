@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from boligmonitor.criteria import Assessment, assess
+from boligmonitor.criteria import Assessment
 from boligmonitor.datasets import Dataset
 from boligmonitor.disclosure import (
     DEFAULT_MIN_CELL,
@@ -380,10 +380,7 @@ def build_report(
         raise ReportError(f"no rule set governs list year {list_year}; give one with --rules")
     if assessment is None:
         # Every list year up to N: the charts show the trend across the plan period.
-        assessment = assess(
-            data.indicators, data.references, data.memberships,
-            criterion_values=data.criterion_values, rules=ruleset, options=options,
-        )
+        assessment = data.assess(rules=ruleset, options=options)
     assessment = _until(assessment, list_year)
     areas_all = assessment.areas
     if not (areas_all["list_year"] == list_year).any():
@@ -623,10 +620,7 @@ def _warning(data: Dataset, list_year: int, ruleset: RuleSet | None, options: Op
         return None
     if ruleset is None and governing_rules(list_year + 1) is None:
         return None
-    from boligmonitor.warning import early_warning
-
-    return early_warning(data.indicators, data.references, data.memberships,
-                         list_year=list_year, rules=ruleset, options=options)
+    return data.early_warning(list_year, rules=ruleset, options=options)
 
 
 def _safe_warning(ew, ind_sup, data: Dataset):
