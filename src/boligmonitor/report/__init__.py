@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from boligmonitor.errors import ReportError
+from boligmonitor.io.atomic import dir_mode
 from boligmonitor.report.build import (
     DEFAULT_WARNING_MARGIN,
     ReportContent,
@@ -93,7 +94,7 @@ def write_report(content: ReportContent, out_dir: str | Path,
         files = render_all(content, progress, images)
         for name, blob in files.items():
             (tmp / name).write_bytes(blob)
-        os.chmod(tmp, 0o755)
+        os.chmod(tmp, dir_mode())  # mkdtemp makes it private; give it the umask's mode
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=parent))
             os.replace(target, old / target.name)
