@@ -63,19 +63,21 @@ _SLOW_INGEST = """
 def test_two_ingests_at_once_into_one_store_both_land(tmp_path, example):
     a, b = _split_by_area(example, tmp_path)
     store, go = tmp_path / "processed", tmp_path / "go"
+    bm.ingest(bm.example_files()["references"], store)
     procs = [_run(_SLOW_INGEST, str(f), str(store), str(go)) for f in (a, b)]
     go.touch()
     outs = [p.communicate(timeout=120) for p in procs]
     for p, (out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
         assert "rows of indicators ingested" in out
-    # One of them waited for the other, and said so.
-    assert sum("waited" in out for out, _ in outs) == 1
     ds = bm.read_processed(store)
     assert set(ds.indicators["area_id"]) == set(example.indicators["area_id"])
     assert len(ds.indicators) == len(example.indicators)
     manifest = json.loads((store / "manifest.json").read_text())
-    assert sorted(s["name"] for s in manifest["sources"]) == ["first.csv", "second.csv"]
+    assert sorted(s["name"] for s in manifest["sources"]) == [
+        "first.csv", "references.csv", "second.csv"]
+    # One of them waited for the other, and said so.
+    assert sum("waited" in out for out, _ in outs) == 1
 
 
 def test_an_ingest_gives_up_with_a_clear_message_while_another_holds_the_store(
