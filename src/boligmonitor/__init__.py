@@ -14,6 +14,7 @@ _EXPORTS: dict[str, str] = {
     "BoligmonitorError": "boligmonitor.errors",
     "DataSourceError": "boligmonitor.errors",
     "DataValidationError": "boligmonitor.errors",
+    "DataWarning": "boligmonitor.errors",
     "RuleSetError": "boligmonitor.errors",
     "ReportError": "boligmonitor.errors",
     "label": "boligmonitor.labels",
