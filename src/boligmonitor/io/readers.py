@@ -12,21 +12,54 @@ need their sheet named (``sheet=`` or the mapping); the header is row 1 unless d
 
 from __future__ import annotations
 
+import csv
+import difflib
 import hashlib
 import io
+import posixpath
+import re
+import stat
+import warnings
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
 
-from boligmonitor.errors import DataValidationError
+from boligmonitor.errors import PROBLEM_COLUMNS, DataValidationError, DataWarning
 from boligmonitor.io.mapping import DEFAULT_UNIT, UNITS, Mapping, read_mapping
 from boligmonitor.schemas import LAYOUTS, NUMERIC_KINDS, SHARE_COUNTS, TEXT_KINDS, Column
-from boligmonitor.validation import SHARE_TOLERANCE, table_problems
+from boligmonitor.validation import SHARE_TOLERANCE, table_problems, table_warnings
 
 SUFFIXES = {".csv": "csv", ".txt": "csv", ".xlsx": "excel", ".parquet": "parquet",
             ".pq": "parquet"}
+
+#: An .xlsx file may unpack to at most this many bytes (all members of the zip together): a
+#: small file that unpacks to far more is a zip bomb, or a table that belongs in CSV or Parquet.
+MAX_XLSX_UNPACKED = 100 * 2**20
+#: The used range of the sheet read (rows x columns up to the last cell that holds a value)
+#: may hold at most this many cells. The declared dimension of a sheet is never trusted.
+MAX_SHEET_CELLS = 10_000_000
+#: The longest CSV field Python's csv module reads.
+CSV_FIELD_LIMIT = csv.field_size_limit()
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+@dataclass(frozen=True)
+class UnreadableCell:
+    """A workbook cell whose value cannot be taken as it is (a formula never calculated, an
+    error value); the parsers report it as a problem naming the cell."""
+
+    ref: str
+    text: str
+    problem: str
+    allowed: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def _problem(file: str, problem: str, *, row=pd.NA, column="", value=pd.NA,
@@ -48,7 +81,7 @@ def sha256_of(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def _format_of(path: Path, head: bytes, tail: bytes) -> str:
+def _format_of(path: Path, head: bytes, tail: bytes, encoding: str = "utf-8-sig") -> str:
     """Return the file's format from its suffix, after checking its bytes agree."""
     name = str(path)
     fmt = SUFFIXES.get(path.suffix.lower())
@@ -61,9 +94,57 @@ def _format_of(path: Path, head: bytes, tail: bytes) -> str:
         raise _fail(name, "not an Excel .xlsx file (an .xlsx file is a zip archive)")
     if fmt == "parquet" and not is_parquet:
         raise _fail(name, "not a Parquet file (no PAR1 magic bytes)")
-    if fmt == "csv" and (is_zip or head.startswith(b"PAR1") or b"\x00" in head):
-        raise _fail(name, "not a text CSV file (binary content)")
+    if fmt == "csv" and encoding != "utf-16":
+        if head.startswith(_UTF16_BOMS):
+            raise _fail(name, "the file is UTF-16 text (it begins with a UTF-16 byte order "
+                        "mark), not UTF-8",
+                        allowed='declare encoding = "utf-16" in a mapping, or save the file '
+                        'as UTF-8 (in Excel: "CSV UTF-8")')
+        if is_zip or head.startswith(b"PAR1") or b"\x00" in head:
+            raise _fail(name, "not a text CSV file (binary content: NUL bytes)",
+                        allowed="a text file; UTF-16 without a byte order mark is not read: "
+                        "save it as UTF-8")
     return fmt
+
+
+def _not_a_file(path: Path) -> str:
+    """Say what ``path`` is, for a path that is not a regular file."""
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return "file not found"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            path.resolve(strict=True)
+        except RuntimeError:
+            return "a symbolic link that loops back on itself"
+        except FileNotFoundError:
+            return f"a symbolic link to {path.readlink()}, which does not exist"
+        except OSError as exc:
+            if exc.errno == 40:  # ELOOP
+                return "a symbolic link that loops back on itself"
+            return f"a symbolic link that cannot be followed: {exc.strerror or exc}"
+        try:
+            st = path.stat()
+        except OSError as exc:
+            return f"a symbolic link that cannot be followed: {exc.strerror or exc}"
+    if stat.S_ISDIR(st.st_mode):
+        return "a directory, not a file"
+    return "not a regular file (a pipe, socket or device)"
+
+
+def _csv_field_too_long(text: str, sep: str) -> int | None:
+    """Return the line on which a field exceeds the csv module's limit (None if none does)."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    try:
+        for _ in reader:
+            pass
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            return reader.line_num
+    return None
 
 
 def _read_raw(path: Path, fmt: str, m: Mapping) -> tuple[pd.DataFrame, pd.Series]:
@@ -84,6 +165,13 @@ def _read_raw(path: Path, fmt: str, m: Mapping) -> tuple[pd.DataFrame, pd.Series
                               keep_default_na=False, skip_blank_lines=False,
                               skiprows=m.header_row - 1, engine="python")
         except pd.errors.ParserError as exc:
+            if "field larger than field limit" in str(exc):
+                line = _csv_field_too_long(text, m.separator)
+                raise _fail(name, f"a field is longer than {CSV_FIELD_LIMIT:,} characters",
+                            row=line if line is not None else pd.NA,
+                            allowed="a quote character (\") that is never closed makes the "
+                            "rest of the file one field: close it, or remove the quote"
+                            ) from None
             raise _fail(name, f"not a valid CSV with separator {m.separator!r}: {exc}",
                         allowed="declare the file's separator in a mapping (separator = \";\")"
                         ) from None
@@ -91,21 +179,7 @@ def _read_raw(path: Path, fmt: str, m: Mapping) -> tuple[pd.DataFrame, pd.Series
             raise _fail(name, "the file is empty") from None
         first_row = m.header_row
     elif fmt == "excel":
-        if m.sheet is None:
-            sheets = _sheet_names(path)
-            raise _fail(name, "the Excel sheet to read is not named",
-                        allowed="name it with sheet= or in a mapping; sheets: "
-                        + ", ".join(sheets))
-        try:
-            raw = pd.read_excel(path, sheet_name=m.sheet, header=None, dtype=object,
-                                skiprows=m.header_row - 1, engine="openpyxl")
-        except ValueError as exc:
-            if "not found" in str(exc).lower() or "worksheet" in str(exc).lower():
-                raise _fail(name, "no such sheet", value=m.sheet,
-                            allowed=", ".join(_sheet_names(path))) from None
-            raise _fail(name, f"cannot read the workbook: {exc}") from None
-        except (zipfile.BadZipFile, KeyError, OSError) as exc:
-            raise _fail(name, f"not a readable .xlsx workbook: {exc}") from None
+        raw = _read_xlsx(path, m.sheet, m.header_row)
         first_row = m.header_row
     else:
         import pyarrow.lib
@@ -122,6 +196,10 @@ def _read_raw(path: Path, fmt: str, m: Mapping) -> tuple[pd.DataFrame, pd.Series
         first_row = 0  # Parquet has no header line: data rows are numbered from 1
     if raw.empty:
         raise _fail(name, "the file is empty")
+    for h in raw.iloc[0].tolist():
+        if isinstance(h, UnreadableCell):
+            raise _fail(name, f"header cell {h.ref}: {h.problem}", value=h.text,
+                        allowed=h.allowed)
     header = [("" if _is_blank(h) else str(h).strip()) for h in raw.iloc[0].tolist()]
     body = raw.iloc[1:].copy()
     body.columns = header
@@ -133,17 +211,202 @@ def _read_raw(path: Path, fmt: str, m: Mapping) -> tuple[pd.DataFrame, pd.Series
     return body.reset_index(drop=True), rows.reset_index(drop=True)
 
 
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _xml(zf: zipfile.ZipFile, member: str) -> ElementTree.Element:
+    with zf.open(member) as fh:
+        return ElementTree.parse(fh).getroot()
+
+
+def _workbook_sheets(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Return ``{sheet name: zip member of its XML}`` from the workbook's own parts."""
+    names = set(zf.namelist())
+    book = "xl/workbook.xml"
+    if "_rels/.rels" in names:
+        for rel in _xml(zf, "_rels/.rels"):
+            if rel.get("Type", "").endswith("/officeDocument"):
+                book = rel.get("Target", book).lstrip("/")
+    folder = posixpath.dirname(book)
+    rels_member = posixpath.join(folder, "_rels", posixpath.basename(book) + ".rels")
+    targets = {}
+    if rels_member in names:
+        for rel in _xml(zf, rels_member):
+            target = rel.get("Target", "")
+            targets[rel.get("Id")] = (target.lstrip("/") if target.startswith("/")
+                                      else posixpath.normpath(posixpath.join(folder, target)))
+    sheets = {}
+    for el in _xml(zf, book).iter():
+        if _local(el.tag) == "sheet":
+            rid = el.get(f"{{{_REL_NS}}}id")
+            if el.get("name") is not None and targets.get(rid) in names:
+                sheets[el.get("name")] = targets[rid]
+    return sheets
+
+
+def _scan_sheet(zf: zipfile.ZipFile, member: str, file: str
+                ) -> tuple[int, int, dict[tuple[int, int], UnreadableCell]]:
+    """Measure a sheet's used range and find the cells whose value cannot be taken as it is.
+
+    Returns (last row, last column) of the cells that hold a value, and the unreadable cells by
+    (row, column). Raises as soon as the used range exceeds :data:`MAX_SHEET_CELLS`, before any
+    value is read.
+    """
+    max_row = max_col = 0
+    row_idx = col_idx = 0
+    odd: dict[tuple[int, int], UnreadableCell] = {}
+    with zf.open(member) as fh:
+        for event, el in ElementTree.iterparse(fh, events=("start", "end")):
+            tag = _local(el.tag)
+            if event == "start":
+                if tag == "row":
+                    r = el.get("r")
+                    row_idx = int(r) if r and r.isdigit() else row_idx + 1
+                    col_idx = 0
+                continue
+            if tag == "row":
+                el.clear()
+                continue
+            if tag != "c":
+                continue
+            ref = el.get("r")
+            m = _CELL_REF.match(ref or "")
+            if m:
+                col_idx, row_idx = _column_number(m.group(1)), int(m.group(2))
+            else:
+                col_idx += 1
+            formula = value = inline = None
+            for child in el:
+                t = _local(child.tag)
+                if t == "f":
+                    formula = child
+                elif t == "v":
+                    value = child
+                elif t == "is":
+                    inline = child
+            has_value = value is not None or inline is not None or formula is not None
+            if has_value:
+                max_row, max_col = max(max_row, row_idx), max(max_col, col_idx)
+                if max_row * max_col > MAX_SHEET_CELLS:
+                    where = f"{_column_letters(col_idx)}{row_idx}"
+                    raise _fail(
+                        file, f"the sheet's cells reach {where}: its used range of "
+                        f"{max_row:,} rows x {max_col:,} columns is more than the "
+                        f"{MAX_SHEET_CELLS:,} cells read from a workbook",
+                        allowed="clear the cells outside the table, or save the table as CSV "
+                        "or Parquet")
+            where = f"{_column_letters(col_idx)}{row_idx}"
+            # A formula never calculated has no value, or an empty one that is not a cached
+            # empty text (t="str"): that is how openpyxl and other scripts write formulas.
+            uncalculated = formula is not None and (
+                value is None or (not value.text and el.get("t") != "str"))
+            if uncalculated:
+                text = "=" + (formula.text or "") if formula.text else "(shared formula)"
+                odd[(row_idx, col_idx)] = UnreadableCell(
+                    where, text, f"cell {where} holds a formula that was never calculated "
+                    "(no value is stored with it)",
+                    "values: open and save the workbook in Excel or LibreOffice so the "
+                    "formulas are calculated, or paste the values")
+            elif el.get("t") == "e" and value is not None:
+                odd[(row_idx, col_idx)] = UnreadableCell(
+                    where, value.text or "", f"cell {where} holds the spreadsheet error "
+                    f"{value.text}", "a value; or declare the error text in na_values")
+            el.clear()
+    return max_row, max_col, odd
+
+
+def _open_xlsx(path: Path) -> zipfile.ZipFile:
+    name = str(path)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _fail(name, f"not a readable .xlsx workbook: {exc}") from None
+    unpacked = sum(i.file_size for i in zf.infolist())
+    if unpacked > MAX_XLSX_UNPACKED:
+        zf.close()
+        raise _fail(name, f"the workbook unpacks to {unpacked / 2**20:,.0f} MB, more than the "
+                    f"{MAX_XLSX_UNPACKED / 2**20:,.0f} MB read from a workbook",
+                    allowed="save the table as CSV or Parquet")
+    return zf
+
+
 def _sheet_names(path: Path) -> list[str]:
     try:
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True)
-        try:
-            return list(wb.sheetnames)
-        finally:
-            wb.close()
+        with _open_xlsx(path) as zf:
+            return list(_workbook_sheets(zf))
     except Exception:
         return []
+
+
+def _read_xlsx(path: Path, sheet: str | None, header_row: int) -> pd.DataFrame:
+    """Read one sheet's cells from ``header_row`` on, bounded and checked first.
+
+    Formula cells give their stored (calculated) value; a formula without one, or an error
+    value, becomes an :class:`UnreadableCell` for the parsers to report.
+    """
+    name = str(path)
+    with _open_xlsx(path) as zf:
+        try:
+            sheets = _workbook_sheets(zf)
+        except (ElementTree.ParseError, KeyError, zipfile.BadZipFile, OSError,
+                EOFError, ValueError) as exc:
+            raise _fail(name, f"not a readable .xlsx workbook: {exc}") from None
+        if sheet is None:
+            raise _fail(name, "the Excel sheet to read is not named",
+                        allowed="name it with sheet= or in a mapping; sheets: "
+                        + ", ".join(sheets))
+        if sheet not in sheets:
+            raise _fail(name, "no such sheet", value=sheet, allowed=", ".join(sheets))
+        try:
+            max_row, max_col, odd = _scan_sheet(zf, sheets[sheet], name)
+        except (ElementTree.ParseError, zipfile.BadZipFile, OSError, EOFError,
+                ValueError) as exc:
+            raise _fail(name, f"not a readable .xlsx workbook: {exc}") from None
+    if max_row < header_row:
+        return pd.DataFrame()
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            ws = wb[sheet]
+            ws.reset_dimensions()  # the declared dimension is not trusted: the scan measured
+            rows = list(ws.iter_rows(min_row=header_row, max_row=max_row, max_col=max_col,
+                                     values_only=True))
+        finally:
+            wb.close()
+    except DataValidationError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        raise _fail(name, f"not a readable .xlsx workbook: {type(exc).__name__}: {exc}"
+                    ) from None
+    raw = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
+    for (r, c), cell in odd.items():
+        if r >= header_row and len(raw) and c <= raw.shape[1]:
+            raw.iat[r - header_row, c - 1] = cell
+    return raw
 
 
 def _is_blank(v: object) -> bool:
@@ -173,6 +436,38 @@ def detect_layout(headers: list[str]) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
+def _did_you_mean(name: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(name.strip().lower(), candidates, n=1, cutoff=0.75)
+    return f"did you mean {close[0]!r}? " if close else ""
+
+
+def _layout_problems(file: str, headers: list[str], present: list[str],
+                     m: Mapping) -> list[dict]:
+    """Explain why no one layout matches: the nearest layout, its unknown and missing columns."""
+    known = {name: {c.name for c in cols} for name, cols in LAYOUTS.items()}
+    overlap = {name: len(set(present) & cols) for name, cols in known.items()}
+    best = max(overlap.values())
+    nearest = [name for name, n in overlap.items() if n == best]
+    choose = ("name it with --layout/layout= or in a mapping: " + ", ".join(LAYOUTS))
+    if best == 0 or len(nearest) > 1:
+        return [_problem(file, "cannot tell which layout the file has: its columns match "
+                         + ("none" if best == 0 else "several (" + ", ".join(nearest) + ")"),
+                         value=", ".join(headers), allowed=choose)]
+    layout = nearest[0]
+    out = [_problem(file, f"cannot tell which layout the file has; its columns come closest to "
+                    f"{layout}, but do not match it", value=", ".join(headers), allowed=choose)]
+    missing = [c.name for c in LAYOUTS[layout] if c.required and c.name not in present
+               and not (c.derivable_from and set(c.derivable_from) <= set(present))]
+    for h, c in zip(headers, present, strict=False):
+        if h and c not in known[layout] and h not in m.ignore:
+            out.append(_problem(file, f"unknown column for layout {layout}", column=h,
+                                allowed=_did_you_mean(c, missing) + "map or ignore it in a "
+                                "mapping file"))
+    for name in missing:
+        out.append(_problem(file, f"missing required column of layout {layout}", column=name))
+    return out
+
+
 def _parse_numeric(raw: pd.Series, col: Column, m: Mapping, file: str,
                    rows: pd.Series) -> tuple[pd.Series, list[dict]]:
     """Parse one numeric column; return floats in the canonical unit and the problems."""
@@ -184,7 +479,9 @@ def _parse_numeric(raw: pd.Series, col: Column, m: Mapping, file: str,
     is_text = raw.map(lambda v: isinstance(v, str))
     blank = raw.map(_is_blank) | (is_text & raw.map(lambda v: isinstance(v, str)
                                                     and v.strip() in na))
-    numeric_cell = ~is_text & ~blank
+    unreadable = raw.map(lambda v: isinstance(v, UnreadableCell))
+    problems += _unreadable_problems(raw[unreadable], col, file, rows)
+    numeric_cell = ~is_text & ~blank & ~unreadable
     if numeric_cell.any():
         vals = raw[numeric_cell]
         ok = vals.map(lambda v: isinstance(v, (int, float, np.integer, np.floating))
@@ -217,12 +514,24 @@ def _parse_numeric(raw: pd.Series, col: Column, m: Mapping, file: str,
             for idx in s.index[bad]:
                 problems.append(_problem(file, "not a number", row=rows[idx], column=col.name,
                                          value=str(raw[idx]).strip(), allowed=allowed))
+    # inf, Infinity, 1e999: numbers to Python, never a count, share or amount.
+    infinite = out.notna() & ~np.isfinite(out)
+    for idx in out.index[infinite]:
+        problems.append(_problem(file, "not a finite number", row=rows[idx], column=col.name,
+                                 value=str(raw[idx]).strip(), allowed="a finite number"))
+    out[infinite] = np.nan
     return out * factor if factor != 1.0 else out, problems
+
+
+def _unreadable_problems(cells: pd.Series, col: Column, file: str,
+                         rows: pd.Series) -> list[dict]:
+    return [_problem(file, cell.problem, row=rows[idx], column=col.name, value=cell.text,
+                     allowed=cell.allowed) for idx, cell in cells.items()]
 
 
 def _parse_text(raw: pd.Series, col: Column, m: Mapping) -> pd.Series:
     def clean(v: object) -> object:
-        if _is_blank(v):
+        if _is_blank(v) or isinstance(v, UnreadableCell):  # reported by parse_table
             return pd.NA
         if isinstance(v, float) and v.is_integer():
             v = int(v)  # an id typed as a number in Excel
@@ -276,10 +585,7 @@ def parse_table(
     canonical = [rename.get(h, h) for h in headers]
     layout = layout or m.layout or detect_layout(canonical + list(m.constants))
     if layout is None:
-        problems.append(_problem(
-            file, "cannot tell which layout the file has: its columns match none or several",
-            value=", ".join(headers), allowed="name it with --layout/layout= or in a mapping: "
-            + ", ".join(LAYOUTS)))
+        problems += _layout_problems(file, headers, canonical + list(m.constants), m)
         raise DataValidationError(pd.DataFrame(problems), source=file)
     if layout not in LAYOUTS:
         raise _fail(file, "unknown layout", value=layout, allowed=", ".join(LAYOUTS))
@@ -296,7 +602,8 @@ def parse_table(
         if c not in specs:
             problems.append(_problem(
                 file, "unknown column without a mapping", column=h,
-                allowed="the columns of layout " + layout + ": " + ", ".join(specs)
+                allowed=_did_you_mean(c, [n for n in specs if n not in canonical])
+                + "the columns of layout " + layout + ": " + ", ".join(specs)
                 + "; or map/ignore it in a mapping file"))
             continue
         keep[c] = h
@@ -327,6 +634,9 @@ def parse_table(
         if c.kind in TEXT_KINDS:
             out[c.name] = (_parse_text(cells, c, m) if cells is not None
                            else pd.Series(pd.NA, index=raw.index, dtype="string"))
+            if cells is not None:
+                odd = cells.map(lambda v: isinstance(v, UnreadableCell))
+                problems += _unreadable_problems(cells[odd], c, file, rows)
         elif c.kind == "year":
             vals, probs = _parse_year(cells, c, m, file, rows)
             problems += probs
@@ -355,6 +665,34 @@ def parse_table(
         if c.kind == "year":
             out[c.name] = out[c.name].astype("int64")
     return out.reset_index(drop=True), layout
+
+
+def implausible_values(table: pd.DataFrame, layout: str, mapping: Mapping | None = None, *,
+                       file: str = "<table>", rows: pd.Series | None = None) -> pd.DataFrame:
+    """Return the possible but implausible values of a parsed table, as a problems table.
+
+    Besides :func:`~boligmonitor.validation.table_warnings`: a share column declared
+    ``unit = "percent"`` whose values are all at most 1 % holds fractions, most likely (except
+    for shares that are normally a few percent, such as the conviction share).
+    """
+    m = mapping or Mapping()
+    found = [table_warnings(table, layout, source=file, rows=rows)]
+    for col in LAYOUTS[layout]:
+        if col.kind != "share" or col.is_small_share or col.name not in table.columns:
+            continue
+        if m.unit_of(col.name) != "percent":
+            continue
+        vals = table[col.name].dropna()
+        if len(vals) and vals.max() > 0 and vals.max() <= 0.01:
+            found.append(pd.DataFrame([_problem(
+                file, "every value of this percent column is at most 1 %: it looks like "
+                "fractions", column=col.name, value=f"largest {vals.max() * 100:g} %",
+                allowed="percent from 0 to 100; if the column holds fractions (0-1), leave "
+                "out unit = \"percent\"")]))
+    found = [f for f in found if len(f)]
+    if not found:
+        return pd.DataFrame(columns=PROBLEM_COLUMNS)
+    return pd.concat(found, ignore_index=True)
 
 
 def read_table(
@@ -409,20 +747,33 @@ def read_table(
     if sheet is not None or header_row is not None:
         m = Mapping(**{**m.__dict__, "sheet": sheet if sheet is not None else m.sheet,
                        "header_row": header_row if header_row is not None else m.header_row})
-    if not path.is_file():
-        raise _fail(name, "file not found")
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-        fh.seek(0, 2)
-        size = fh.tell()
-        fh.seek(max(0, size - 4))
-        tail = fh.read(4)
+    try:
+        is_file = path.is_file()
+    except OSError:  # a name too long, a loop: say what the path is below
+        is_file = False
+    if not is_file:
+        raise _fail(name, _not_a_file(path))
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - 4))
+            tail = fh.read(4)
+    except OSError as exc:
+        raise _fail(name, f"cannot be read: {exc.strerror or exc}") from None
     if size == 0:
         raise _fail(name, "the file is empty")
-    fmt = _format_of(path, head, tail)
-    raw, rows = _read_raw(path, fmt, m)
+    fmt = _format_of(path, head, tail, m.encoding)
+    try:
+        raw, rows = _read_raw(path, fmt, m)
+    except OSError as exc:
+        raise _fail(name, f"cannot be read: {exc.strerror or exc}") from None
     table, layout = parse_table(raw, rows, file=name, layout=layout, mapping=m,
                                 share_tolerance=share_tolerance)
+    doubts = implausible_values(table, layout, m, file=name, rows=rows)
+    if len(doubts):
+        warnings.warn(DataWarning(doubts, source=name), stacklevel=2)
     table.attrs["boligmonitor"] = {
         "file": path.name,
         "path": name,
@@ -431,6 +782,7 @@ def read_table(
         "rows": len(table),
         "format": fmt,
         "mapping": m.path,
+        "warnings": doubts.to_dict("records"),
     }
     return table
 
