@@ -11,17 +11,13 @@ import sys
 import textwrap
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-import boligmonitor as bm  # noqa: E402
-from boligmonitor.cli import main  # noqa: E402
-from conftest import write_as  # noqa: E402
+import boligmonitor as bm
+from boligmonitor.cli import main
+from conftest import write_as
 
 SRC = str(Path(bm.__file__).resolve().parents[1])
 
@@ -87,9 +83,9 @@ def test_an_ingest_gives_up_with_a_clear_message_while_another_holds_the_store(
     store.mkdir()
     from filelock import FileLock
 
-    with FileLock(store / ".ingest.lock"):
-        with pytest.raises(bm.DataSourceError, match="another ingest .* still running"):
-            bm.ingest(a, store, lock_timeout=0.2)
+    with FileLock(store / ".ingest.lock"), \
+            pytest.raises(bm.DataSourceError, match=r"another ingest .* still running"):
+        bm.ingest(a, store, lock_timeout=0.2)
     assert not (store / "manifest.json").exists()
 
 
@@ -172,11 +168,9 @@ def test_every_file_the_package_writes_follows_the_umask(tmp_path, umask_027, ex
 
     from boligmonitor.io.figures import save_figure
 
-    fig, _ = plt.subplots()
-    try:
-        assert _mode(save_figure(fig, tmp_path / "fig.png", dpi=20)) == 0o640
-    finally:
-        plt.close(fig)
+    fig = Figure()
+    fig.add_subplot()
+    assert _mode(save_figure(fig, tmp_path / "fig.png", dpi=20)) == 0o640
 
     import boligmonitor.report as report
 
