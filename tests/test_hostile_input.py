@@ -97,6 +97,28 @@ def test_a_formula_with_its_calculated_value_is_read_as_that_value(example, tmp_
     assert table.loc[0, "residents"] == n
 
 
+def test_an_error_value_is_rejected_unless_declared_missing(example, tmp_path):
+    path = _indicator_workbook(example, tmp_path / "err.xlsx", {})
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    cols = list(example.indicators.columns)
+    inc = chr(ord("A") + cols.index("mean_gross_income_15_64"))
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    start = xml.index(f'<c r="{inc}3"')
+    end = xml.index("</c>", start) + 4
+    xml = xml[:start] + f'<c r="{inc}3" t="e"><f>1/0</f><v>#DIV/0!</v></c>' + xml[end:]
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    problems = _problems(path, sheet="Data")
+    assert list(problems["value"]) == ["#DIV/0!"] and f"cell {inc}3" in problems.loc[0, "problem"]
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('sheet = "Data"\nna_values = ["#DIV/0!"]\n', encoding="utf-8")
+    table = bm.read_table(path, mapping=mapping)
+    assert np.isnan(table.loc[1, "mean_gross_income_15_64"])
+
+
 # --- item 12: workbooks bounded before they are read ----------------------------------------
 
 

@@ -479,7 +479,8 @@ def _parse_numeric(raw: pd.Series, col: Column, m: Mapping, file: str,
     is_text = raw.map(lambda v: isinstance(v, str))
     blank = raw.map(_is_blank) | (is_text & raw.map(lambda v: isinstance(v, str)
                                                     and v.strip() in na))
-    unreadable = raw.map(lambda v: isinstance(v, UnreadableCell))
+    unreadable = raw.map(lambda v: isinstance(v, UnreadableCell) and v.text not in na)
+    blank |= raw.map(lambda v: isinstance(v, UnreadableCell) and v.text in na)
     problems += _unreadable_problems(raw[unreadable], col, file, rows)
     numeric_cell = ~is_text & ~blank & ~unreadable
     if numeric_cell.any():
@@ -635,7 +636,8 @@ def parse_table(
             out[c.name] = (_parse_text(cells, c, m) if cells is not None
                            else pd.Series(pd.NA, index=raw.index, dtype="string"))
             if cells is not None:
-                odd = cells.map(lambda v: isinstance(v, UnreadableCell))
+                odd = cells.map(lambda v: isinstance(v, UnreadableCell)
+                                and v.text not in m.na_values)
                 problems += _unreadable_problems(cells[odd], c, file, rows)
         elif c.kind == "year":
             vals, probs = _parse_year(cells, c, m, file, rows)
