@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -214,6 +215,9 @@ def test_a_directory_or_a_looping_link_is_named_for_what_it_is(tmp_path):
     dangling = tmp_path / "gone.csv"
     dangling.symlink_to(tmp_path / "nowhere.csv")
     assert "does not exist" in _problems(dangling).loc[0, "problem"]
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)  # never opened: reading it would wait for a writer forever
+    assert "not a regular file" in _problems(fifo).loc[0, "problem"]
 
 
 def test_a_field_longer_than_the_csv_limit_says_so_and_where(tmp_path):

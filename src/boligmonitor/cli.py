@@ -65,16 +65,19 @@ def _add_validate(sub: argparse._SubParsersAction) -> Handler:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from boligmonitor.io.mapping import read_mapping
     from boligmonitor.io.readers import read_table
 
-    # Every file is checked and every problem of every file reported, as ingest does.
+    # Every file is checked and every problem of every file reported, as ingest does; a bad
+    # mapping is reported once.
+    mapping = read_mapping(args.mapping) if args.mapping else None
     failed = 0
     for path in args.files:
         try:
             table = read_table(
                 path,
                 layout=args.layout,
-                mapping=args.mapping,
+                mapping=mapping,
                 sheet=args.sheet,
                 header_row=args.header_row,
             )

@@ -67,8 +67,8 @@ def forbidden_characters(text: str) -> list[str]:
 
 
 def escape_text(text: str) -> str:
-    """Return ``text`` with every character a text cell may not hold written as an escape
-    (``\\x1b``, ``\\u202e``), so that it can be shown on a terminal or in a message as it is.
+    r"""Return ``text`` with every character a text cell may not hold written as an escape
+    (``\x1b``, ``\u202e``), so that it can be shown on a terminal or in a message as it is.
 
     >>> escape_text("Ring\x1b[31mparken\u202e")
     'Ring\\x1b[31mparken\\u202e'
