@@ -6,6 +6,7 @@ The public API is re-exported here lazily, so that ``import boligmonitor`` stays
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 __version__ = "0.1.0"
@@ -71,3 +72,21 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *_EXPORTS])
+
+
+def _assessment_html(result: Any) -> str:
+    return importlib.import_module("boligmonitor.display").assessment_html(result)
+
+
+def _register_jupyter_display() -> None:
+    """In Jupyter, show an Assessment as coloured tables. The display attaches from here, the
+    presentation side, so that the engine never imports presentation code."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)() if ipython else None
+    if shell is None:
+        return
+    html = shell.display_formatter.formatters["text/html"]
+    html.for_type_by_name("boligmonitor.criteria.assess", "Assessment", _assessment_html)
+
+
+_register_jupyter_display()

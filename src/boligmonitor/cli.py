@@ -189,9 +189,9 @@ def load_dataset(args: argparse.Namespace):
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from boligmonitor.criteria import summary_lines
     from boligmonitor.disclosure import DEFAULT_MIN_CELL, suppress_assessment
     from boligmonitor.io.writers import write_table
+    from boligmonitor.summary import summary_lines
 
     data = load_dataset(args)
     result = data.assess(list_years=_list_years(args), rules=args.rules)
