@@ -64,6 +64,16 @@ def span(years: Sequence[int]) -> str:
     return ",".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
+def year_spans(mask: np.ndarray, years: list[int]) -> np.ndarray:
+    """Per row of an (areas x years) mask: the years where it is set, as a compact text."""
+    if mask.size == 0:
+        return np.full(mask.shape[0], "", dtype=object)
+    bits = mask.astype(np.int64) @ (1 << np.arange(mask.shape[1], dtype=np.int64))
+    uniq, codes = np.unique(bits, return_inverse=True)
+    texts = [span([y for j, y in enumerate(years) if b >> j & 1]) for b in uniq.tolist()]
+    return np.asarray(texts, dtype=object)[codes]
+
+
 @dataclass
 class Evaluation:
     """One criterion evaluated for every area in one list year."""

@@ -18,9 +18,10 @@ from boligmonitor.criteria.categories import (
     Year,
     most_severe,
 )
+from boligmonitor.criteria.explain import explain_year, text_column
 from boligmonitor.criteria.logic import Tri
 from boligmonitor.criteria.published import PublishedLists
-from boligmonitor.criteria.sources import span
+from boligmonitor.criteria.sources import year_spans
 from boligmonitor.options import Options
 from boligmonitor.schemas import CATEGORY_IDS
 
@@ -83,16 +84,6 @@ class Columns:
         return out
 
 
-def year_spans(mask: np.ndarray, years: list[int]) -> np.ndarray:
-    """Per row of an (areas x years) mask: the years where it is set, as a compact text."""
-    if mask.size == 0:
-        return np.full(mask.shape[0], "", dtype=object)
-    bits = mask.astype(np.int64) @ (1 << np.arange(mask.shape[1], dtype=np.int64))
-    uniq, codes = np.unique(bits, return_inverse=True)
-    texts = [span(sorted(y for j, y in enumerate(years) if b >> j & 1)) for b in uniq]
-    return np.asarray(texts, dtype=object)[codes]
-
-
 def areas_table(
     scored: dict[int, Year],
     identity: pd.DataFrame,
@@ -134,11 +125,12 @@ def areas_table(
         cols.array("category_certain", certain)
         cols.array("category_possible", possible)
         cols.array("category_if_listable", if_listable)
-        cols.text("published_category", published.category(y, yr.rules)[rows],
-                  empty_is_missing=True)
+        pub = published.category(y, yr.rules)[rows]
+        cols.text("published_category", pub, empty_is_missing=True)
         full = np.full(len(rows), UNDETERMINED, dtype=object)
         full[rows] = category
-        cols.tri("agrees_with_published", published.agrees(y, full, yr.rules), rows)
+        agrees = published.agrees(y, full, yr.rules)
+        cols.tri("agrees_with_published", agrees, rows)
         for cid in class_ids:
             vals = yr.n_met.get(cid)
             cols.ints(f"n_met_{cid}", None if vals is None else vals[rows], n)
@@ -151,12 +143,12 @@ def areas_table(
         )
         cols.const("options", options.describe(), n)
         if explain:
-            from boligmonitor.explain import explain_year
-
             names = identity["area_name"].to_numpy(dtype=object)[idx]
+            cats = {"category": category, "category_certain": certain,
+                    "category_possible": possible, "category_if_listable": if_listable}
             for lang in ("da", "en"):
                 explanations.setdefault(f"explanation_{lang}", []).append(
-                    explain_year(yr, rows, names, category, lang)
+                    explain_year(yr, rows, names, cats, pub, agrees, lang)
                 )
     idx_all = np.concatenate(area_idx) if area_idx else np.zeros(0, np.int64)
     out: dict[str, object] = {}
@@ -169,8 +161,6 @@ def areas_table(
             built[col] = pd.Categorical(built[col])
     out.update(built)
     if explanations:
-        from boligmonitor.explain import text_column
-
         # Arrow text, joined without a detour through Python strings.
         out.update({name: text_column(parts) for name, parts in explanations.items()})
     return pd.DataFrame(out)
