@@ -59,7 +59,7 @@ _EXPORTS: dict[str, str] = {
     "aggregate_files": "boligmonitor.microdata",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = sorted([*_EXPORTS, "register_jupyter_display"])
 
 
 def __getattr__(name: str) -> Any:
@@ -78,15 +78,21 @@ def _assessment_html(result: Any) -> str:
     return importlib.import_module("boligmonitor.display").assessment_html(result)
 
 
-def _register_jupyter_display() -> None:
-    """In Jupyter, show an Assessment as coloured tables. The display attaches from here, the
-    presentation side, so that the engine never imports presentation code."""
-    ipython = sys.modules.get("IPython")
-    shell = getattr(ipython, "get_ipython", lambda: None)() if ipython else None
+def register_jupyter_display(shell: Any = None) -> bool:
+    """Show an :class:`~boligmonitor.criteria.Assessment` as coloured tables in Jupyter.
+
+    Called on import when IPython runs; ``shell`` defaults to the running IPython shell.
+    The display attaches from here, the presentation side, so that the engine never imports
+    presentation code. Returns whether a shell was found.
+    """
     if shell is None:
-        return
+        ipython = sys.modules.get("IPython")
+        shell = getattr(ipython, "get_ipython", lambda: None)() if ipython else None
+    if shell is None:
+        return False
     html = shell.display_formatter.formatters["text/html"]
     html.for_type_by_name("boligmonitor.criteria.assess", "Assessment", _assessment_html)
+    return True
 
 
-_register_jupyter_display()
+register_jupyter_display()

@@ -85,9 +85,12 @@ def score_year(source, rules: RuleSet, list_year: int, options: Options) -> Year
         unit="dkk",
         tolerance=0.0,
     )
+    listable = Tri.from_float(is_listable)
+    if rules.min_residents <= 0:  # a rule set without an area requirement: every area counts
+        listable = Tri.const(True, len(residents))
     year = Year(
-        list_year, rules, source.kind, present, residents, Tri.from_float(is_listable),
-        scored, n_met, n_unknown, classes,
+        list_year, rules, source.kind, present, residents, listable, scored, n_met, n_unknown,
+        classes,
     )
     for cat in rules.categories:
         if cat.consecutive is None:
