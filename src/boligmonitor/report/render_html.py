@@ -15,8 +15,8 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup
 
-from boligmonitor.report.build import ReportContent
 from boligmonitor.report.charts import DEFAULT_DPI
+from boligmonitor.report.content import ReportContent
 
 
 @cache

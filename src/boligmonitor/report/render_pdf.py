@@ -37,8 +37,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from boligmonitor.report.build import SUPPRESSED, VALUE, ReportContent, Shown
 from boligmonitor.report.charts import DEFAULT_DPI
+from boligmonitor.report.content import SUPPRESSED, VALUE, ReportContent, Shown
 from boligmonitor.report.render_html import png_size
 
 FONT, BOLD, ITALIC = "BMDejaVuSans", "BMDejaVuSans-Bold", "BMDejaVuSans-Oblique"

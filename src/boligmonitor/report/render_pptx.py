@@ -17,7 +17,7 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Pt
 
 from boligmonitor.labels import label
-from boligmonitor.report.build import SUPPRESSED, ReportContent
+from boligmonitor.report.content import SUPPRESSED, ReportContent
 from boligmonitor.report.render_html import png_size
 from boligmonitor.report.zipfix import pin_zip
 
