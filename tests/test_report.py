@@ -348,6 +348,120 @@ def test_the_report_command_writes_into_reports_of_the_list_year(tmp_path, monke
     assert "cannot feed list year 2030" in capsys.readouterr().err
 
 
+def _user_files(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "keep.txt").write_text("also mine", encoding="utf-8")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.fixture
+def no_charts(monkeypatch):
+    import boligmonitor.report.charts as charts
+
+    monkeypatch.setattr(charts, "render_charts", lambda c, dpi=150, progress=None: {})
+
+
+def test_the_report_command_refuses_a_folder_of_files_it_did_not_write(tmp_path, no_charts,
+                                                                        capsys):
+    out = tmp_path / "mine"
+    _user_files(out)
+    before = _tree(out)
+    assert main(["report", "--date", DATE, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and str(out) in err and "notes.txt" in err
+    assert _tree(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["mine"]
+
+
+def test_report_out_dot_refuses_the_working_folder_in_one_line(tmp_path, no_charts,
+                                                               monkeypatch, capsys):
+    _user_files(tmp_path)
+    before = _tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "--date", DATE, "--out", "."]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("error: ")
+    assert "Traceback" not in err
+    assert _tree(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "sub"]
+
+
+def test_rerunning_into_a_previous_report_replaces_only_its_own_files(tmp_path, no_charts,
+                                                                      capsys):
+    out = tmp_path / "2025"
+    assert main(["report", "--date", DATE, "--out", str(out)]) == 0
+    first = _tree(out)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "sub").mkdir()
+    (out / "sub" / "keep.txt").write_text("also mine", encoding="utf-8")
+    assert main(["report", "--date", DATE, "--out", str(out), "--lang", "en"]) == 0
+    second = _tree(out)
+    assert second["notes.txt"] == b"mine" and second["sub/keep.txt"] == b"also mine"
+    assert set(REPORT_FILES) < set(first)  # and the report's record of its own files
+    assert set(second) == set(first) | {"notes.txt", "sub/keep.txt"}
+    for name in REPORT_FILES:
+        assert second[name] != first[name], name  # the English report replaced the Danish
+    assert b"Example data" in second["report.html"]
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in tmp_path.iterdir()] == ["2025"]
+
+
+def test_a_report_file_name_the_report_did_not_write_is_not_overwritten(tmp_path, no_charts):
+    out = tmp_path / "2025"
+    out.mkdir()
+    (out / "report.html").write_text("a user's own page", encoding="utf-8")
+    content = build_report(bm.example_data(), date=DATE)
+    with pytest.raises(ReportError, match="cannot tell they are its own"):
+        write_report(content, out)
+    assert _tree(out) == {"report.html": b"a user's own page"}
+
+
+def test_a_manifest_naming_other_files_is_not_trusted(tmp_path, no_charts):
+    out = tmp_path / "2025"
+    content = build_report(bm.example_data(), date=DATE)
+    write_report(content, out)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (manifest,) = [p for p in out.iterdir() if p.suffix == ".json"]
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    record["files"]["notes.txt"] = record["files"]["report.html"]
+    manifest.write_text(json.dumps(record), encoding="utf-8")
+    before = _tree(out)
+    with pytest.raises(ReportError, match=r"notes\.txt"):
+        write_report(content, out)
+    assert _tree(out) == before
+
+
+def test_a_failure_while_swapping_files_puts_every_previous_file_back(tmp_path, no_charts,
+                                                                      monkeypatch):
+    import boligmonitor.report.output as output
+
+    out = tmp_path / "2025"
+    write_report(build_report(bm.example_data(), date=DATE), out)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    before = _tree(out)
+    real_replace, calls = output.os.replace, []
+
+    def flaky(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:  # after two report files were swapped in
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(output.os, "replace", flaky)
+    with pytest.raises(OSError, match="No space"):
+        write_report(build_report(bm.example_data(), date=DATE, lang="en"), out)
+    monkeypatch.setattr(output.os, "replace", real_replace)
+    assert len(calls) == 3 + 2  # the failed swap and the two put back
+    assert _tree(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
 # --- disclosure control ------------------------------------------------------------------------
 
 
