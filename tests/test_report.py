@@ -947,13 +947,17 @@ def test_pdf_table_columns_are_as_wide_as_their_longest_word():
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Paragraph
 
-    from boligmonitor.report.render_pdf import BOLD, FONT, TEXT_W, _fit_widths, _styles
+    from boligmonitor.report.render_pdf import BOLD, FONT, TEXT_W, fit_widths, register_fonts
 
-    _styles()  # registers the fonts
+    register_fonts()
     cell = ParagraphStyle("c", fontName=FONT, fontSize=7.5)
     head = ParagraphStyle("h", fontName=BOLD, fontSize=7.5)
     data = [[Paragraph("Klassifikation", head), Paragraph("Kriterium", head)],
             [Paragraph("forebyggelsesområde", cell), Paragraph("kort tekst", cell)]]
-    widths = _fit_widths(data, TEXT_W, stretch=1)
+    widths = fit_widths(data, TEXT_W, stretch=1)
     assert widths[0] > stringWidth("forebyggelsesområde", FONT, 7.5)
     assert sum(widths) == pytest.approx(TEXT_W)
+    # A word wider than the page gets half of it and is split; the table still fits.
+    data[1][0] = Paragraph("R" * 5000, cell)
+    widths = fit_widths(data, TEXT_W, stretch=1)
+    assert widths[0] == pytest.approx(TEXT_W / 2) and sum(widths) == pytest.approx(TEXT_W)

@@ -74,7 +74,8 @@ def _bounded(text: str, limit: int = HEADING_MAX) -> str:
 
 
 @cache
-def _register_fonts() -> None:
+def register_fonts() -> None:
+    """Register DejaVu Sans (regular, bold, oblique) with reportlab, once."""
     ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     for name, file in ((FONT, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf"),
                        (ITALIC, "DejaVuSans-Oblique.ttf")):
@@ -85,7 +86,7 @@ def _register_fonts() -> None:
 
 @cache
 def _styles() -> dict[str, ParagraphStyle]:
-    _register_fonts()
+    register_fonts()
     base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, spaceAfter=4)
     return {
         "body": base,
@@ -128,7 +129,7 @@ def _shown(s: Shown, numeric: bool) -> Paragraph:
                                       else "cell"])
 
 
-def _fit_widths(data: list[list[Paragraph]], total: float, stretch: int) -> list[float]:
+def fit_widths(data: list[list[Paragraph]], total: float, stretch: int) -> list[float]:
     """Column widths that fit each column's longest word (reportlab splits a word that does
     not fit), with what is left of ``total`` going to column ``stretch``."""
     pad = 6.5  # left and right padding of a cell, and a little air
@@ -152,7 +153,7 @@ def _table(columns, rows, widths=None, *, fit: bool = False, stretch: int = 1) -
     for row in rows:
         data.append([c if isinstance(c, Paragraph) else _shown(c, True) for c in row])
     if fit:
-        widths = _fit_widths(data, TEXT_W, stretch)
+        widths = fit_widths(data, TEXT_W, stretch)
     long_cell = any(len(p.text) > LONG_CELL for row in data for p in row
                     if isinstance(p, Paragraph))
     t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT", splitInRow=int(long_cell))
