@@ -220,7 +220,8 @@ def _add_report(sub: argparse._SubParsersAction) -> Handler:
         "report",
         help="write the yearly report: report.html, report.pdf, tables.xlsx, briefing.pptx",
         description="Write the yearly indicator report into --out (default reports/<list year>). "
-        "The directory is replaced whole or not at all.",
+        "Only the report's own files are replaced, whole or not at all; a folder holding "
+        "other files is refused.",
     )
     p.add_argument("--list-year", type=int,
                    help="list year N (default: the latest the data allows)")
