@@ -42,7 +42,7 @@ def method_section(data: Dataset, assessment: Assessment, rules_now: RuleSet,
             if cat.consecutive is not None:
                 rows.append((_t("  " + tx["col_consecutive"]), _t(cat.consecutive.citation)))
         rule_texts.append(RuleText(
-            rs.id, rs.name_da if lang == "da" else rs.name_en, rs.law, rs.note,
+            rs.id, rs.name_da if lang == "da" else rs.name_en, rs.law, rs.note_in(lang),
             str(rs.list_years),
             Table(tx["rules_table"], (tx["col_rule"], tx["col_citation"]), tuple(rows)),
         ))
