@@ -1,6 +1,6 @@
 """Differential test: the vectorised engine against a plain, row-by-row reading of the law.
 
-The oracle below is written from the domain brief (CRITERIA.md) alone, with the thresholds as
+The oracle below is written from the law as docs/law.md states it, alone, with the thresholds as
 literals, independently of the rule files and of the engine. Random panels draw every value
 from sets that include each threshold exactly, so the boundaries are hit often. Equality is
 read with the engine's documented tolerance (a relative 1e-9, absorbing float noise such as
