@@ -53,3 +53,19 @@ def test_every_disagreement_with_a_published_list_is_a_finding(example):
            "ved magt):" in lines
     assert "  Vestervang 2023: beregnet Ikke på en liste, offentliggjort Udsat boligområde" in lines
     assert any("2023: Ikke på en liste (offentliggjort: Udsat boligområde)" in ln for ln in lines)
+
+
+def test_the_jupyter_grid_marks_agreement_and_lists_every_difference(example):
+    from boligmonitor.display import overview_html
+
+    extra = pd.DataFrame([{"area_id": "viborg-vestervang", "list_year": 2023,
+                           "category": "udsat_boligomraade", "status": "listed",
+                           "coverage": "partial", "source": "test"}])
+    memberships = pd.concat([example.memberships, extra], ignore_index=True)
+    result = bm.assess(example.indicators, example.references, memberships)
+    html = overview_html(result.areas)
+    n_known = int(result.areas["agrees_with_published"].notna().sum())
+    assert html.count(" ✓") + html.count(" ≠") == n_known
+    assert "offentliggjort: Udsat boligområde (afviger fra beregningen)" in html
+    assert "<li>Vestervang 2023: beregnet Ikke på en liste, offentliggjort Udsat boligområde</li>" \
+        in html
