@@ -27,17 +27,29 @@ def _one_error_line(capsys) -> str:
     return lines[0]
 
 
+@pytest.fixture(scope="module")
+def recent_data(tmp_path_factory, example):
+    """Indicators from 2015 on only: the first lists they can feed are years later."""
+    d = tmp_path_factory.mktemp("recent")
+    ind = example.indicators[example.indicators["year"] >= 2015]
+    ind.to_parquet(d / "ind.parquet", index=False)
+    example.references.to_csv(d / "refs.csv", index=False)
+    return ["--data", str(d / "ind.parquet"), "--references", str(d / "refs.csv")]
+
+
 @pytest.mark.parametrize("args, says", [
     (["plot", "--list-year", "2040"], "cannot feed list year 2040"),
-    (["plot", "--list-year", "2011"], "cannot feed list year 2011"),
+    (["plot", "--list-year", "2011", "RECENT"], "cannot feed list year 2011"),
     (["plot", "--list-year", "1999"], "list year 1999"),
     (["assess", "--list-years", "2025-2020"], "first year is after the last"),
-    (["assess", "--list-year", "2010"], "cannot feed list year 2010"),
+    (["assess", "--list-year", "2010", "RECENT"], "cannot feed list year 2010"),
     (["assess", "--list-year", "2040"], "cannot feed list year 2040"),
     (["assess", "--list-year", "2005"], "--rules"),
 ])
 def test_a_list_year_the_data_or_the_law_cannot_give_is_one_line_and_exit_2(
-        args, says, capsys, tmp_path):
+        args, says, capsys, tmp_path, recent_data):
+    if "RECENT" in args:
+        args = [a for a in args if a != "RECENT"] + recent_data
     if args[0] == "plot":
         args = [*args, "--out", str(tmp_path / "figs"), "--format", "png"]
     assert main(args) == 2

@@ -9,7 +9,7 @@ import pytest
 import boligmonitor
 from boligmonitor.cli import main
 from boligmonitor.criteria import assess
-from boligmonitor.errors import ReportError, RuleSetError
+from boligmonitor.errors import DataValidationError, ReportError, RuleSetError
 from boligmonitor.io.writers import write_table
 from boligmonitor.options import Options
 from boligmonitor.schemas import CATEGORY_IDS
@@ -23,6 +23,12 @@ AREA_COLUMNS = [
     "is_listable",
     "n_criteria_met",
     "category",
+    "category_certain",
+    "category_possible",
+    "category_if_listable",
+    "published_category",
+    "agrees_with_published",
+    "history_missing_years",
     *[f"is_{c}" for c in CATEGORY_IDS],
     "explanation_da",
     "explanation_en",
@@ -178,9 +184,12 @@ def test_the_absolute_crime_line_of_2013_is_unknown_from_ratio_values():
 
 
 def test_scoring_the_example_data_reproduces_the_known_viborg_history(example, example_result):
-    """Houlkærvænget udsat 2018 and 2021, off in 2022; Ellekonebakken a ghetto area in 2018
-    only, udsat in 2019; no listing for the other three."""
+    """Houlkærvænget a ghetto area in 2010 and 2011, off in 2012, udsat 2018 and 2021, off in
+    2022; Ellekonebakken a ghetto area in 2018 only, udsat in 2019; no listing for the others."""
     cat = example_result.areas.set_index(["area_name", "list_year"])["category"]
+    assert cat[("Houlkærvænget", 2010)] == "ghettoomraade"
+    assert cat[("Houlkærvænget", 2011)] == "ghettoomraade"
+    assert cat[("Houlkærvænget", 2012)] == "none"
     assert cat[("Houlkærvænget", 2018)] == "udsat_boligomraade"
     assert cat[("Houlkærvænget", 2021)] == "udsat_boligomraade"
     assert cat[("Houlkærvænget", 2022)] == "none"
@@ -190,11 +199,25 @@ def test_scoring_the_example_data_reproduces_the_known_viborg_history(example, e
         assert not cat[name].isin(CATEGORY_IDS).any(), name
 
 
-def test_every_published_membership_the_data_can_feed_is_reproduced(example, example_result):
-    areas = example_result.areas.set_index(["area_id", "list_year"])
-    for row in example.memberships.itertuples():
-        if (row.area_id, row.list_year) in areas.index:
-            assert areas.loc[(row.area_id, row.list_year), f"is_{row.category}"], row
+def test_the_example_data_feeds_every_list_year_since_2010(example_result):
+    years = sorted(example_result.areas["list_year"].unique())
+    assert years[0] == 2010 and years == list(range(2010, years[-1] + 1))
+    assert example_result.areas["category"].ne("undetermined").all()
+
+
+def test_the_example_data_agrees_with_every_published_status_it_records(example_result):
+    """Published beside computed: wherever the example's memberships say what an area was on
+    a list, the illustrative indicators give the same category."""
+    areas = example_result.areas
+    known = areas[areas["published_category"].notna()]
+    assert len(known) >= 30
+    assert known["agrees_with_published"].fillna(False).all(), known[
+        ["area_name", "list_year", "category", "published_category"]]
+    # Years the memberships say nothing of stay unknown: no published fact is made up.
+    houlk = areas.set_index(["area_name", "list_year"])
+    assert pd.isna(houlk.loc[("Houlkærvænget", 2013), "published_category"])
+    assert pd.isna(houlk.loc[("Houlkærvænget", 2020), "published_category"])
+    assert pd.isna(houlk.loc[("Houlkærvænget", 2022), "agrees_with_published"])
 
 
 # --- the command line and the writers -----------------------------------------------------------
@@ -259,3 +282,74 @@ def test_write_table_rejects_an_unknown_suffix(tmp_path):
 def test_write_table_leaves_no_temporary_file(tmp_path):
     write_table(pd.DataFrame({"a": [1]}), tmp_path / "x.csv")
     assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
+
+
+# --- the Python entry point validates its tables as the readers do -------------------------------
+
+
+def _problems(exc: pytest.ExceptionInfo) -> pd.DataFrame:
+    return exc.value.problems
+
+
+def test_assess_rejects_an_area_whose_region_changes_between_years():
+    ind = builder.indicators({})
+    ind.loc[ind["year"] == 2015, "region"] = "Syddanmark"
+    with pytest.raises(DataValidationError) as exc:
+        assess(ind, builder.references())
+    p = _problems(exc)
+    assert (p["column"] == "region").any() and (p["value"] == "Syddanmark").any()
+    assert p.loc[p["column"] == "region", "row"].tolist() == [16]  # 2015 is the 16th row
+    assert "<indicators table>" in str(exc.value)
+
+
+def test_assess_reports_every_problem_of_a_table_at_once():
+    ind = builder.indicators({"share_outside_work_education_18_64": {"2010": 1.4}})
+    ind["year"] = ind["year"].astype(object)
+    ind.loc[0, "year"] = "2000a"
+    ind["notes"] = "x"
+    with pytest.raises(DataValidationError) as exc:
+        assess(ind, builder.references())
+    problems = set(_problems(exc)["problem"])
+    assert "unknown column" in problems
+    assert "not a whole number" in problems
+    assert "share outside 0-1" in problems
+
+
+def test_assess_accepts_plain_python_types_and_returns_the_canonical_result():
+    ind = builder.indicators({"share_outside_work_education_18_64": 0.45,
+                              "share_basic_education_30_59": 0.65})
+    plain = ind.astype({"area_id": object, "area_name": object, "municipality": object,
+                        "region": object, "year": "int32"})
+    a = assess(plain, builder.references(), list_years=[2022]).areas
+    b = assess(ind, builder.references(), list_years=[2022]).areas
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_published_category_that_did_not_exist_that_year_is_rejected():
+    bad = builder.memberships([{"list_year": 2015, "category": "parallelsamfund",
+                                "areas": ["X"]}])
+    with pytest.raises(DataValidationError) as exc:
+        assess(builder.indicators({}), builder.references(), bad)
+    p = _problems(exc)
+    assert p["problem"].str.contains("not a category of the lists of 2015").any()
+    assert "ghettoomraade" in p["allowed"].iloc[0]
+
+
+def test_none_and_a_category_for_the_same_area_and_year_are_rejected():
+    bad = builder.memberships([
+        {"list_year": 2019, "category": "none", "areas": ["X"], "coverage": "partial"},
+        {"list_year": 2019, "category": "udsat_boligomraade", "areas": ["X"],
+         "coverage": "partial"},
+    ])
+    with pytest.raises(DataValidationError, match="'none'"):
+        assess(builder.indicators({}), builder.references(), bad)
+
+
+def test_whole_and_partial_rows_in_one_list_year_are_rejected():
+    bad = builder.memberships([
+        {"list_year": 2019, "category": "ghettoomraade", "areas": ["X"]},
+        {"list_year": 2019, "category": "udsat_boligomraade", "areas": ["Y"],
+         "coverage": "partial"},
+    ])
+    with pytest.raises(DataValidationError, match="'whole' and other coverages"):
+        assess(builder.indicators({}), builder.references(), bad)

@@ -111,3 +111,26 @@ def test_scenario(case):
     for year, source, member in case.get("history", []):
         assert hist.loc[year, "source"] == source, f"{year} from {source}"
         assert _same(hist.loc[year, "is_member"], _expected(member)), f"{year} member {member}"
+
+
+@pytest.mark.parametrize("case", _cases("list_values"))
+def test_list_value_scenario(case):
+    """Layout (b) as the lists print it: every criterion of every regime is scorable."""
+    values = builder.criterion_values(case["values"], case["list_year"])
+    refs = (builder.references(case.get("references"), case.get("drop_references"))
+            if case.get("with_references", False) else None)
+    result = assess(
+        None, refs, builder.memberships(case.get("published")), criterion_values=values,
+        list_years=[case["list_year"]], options=Options(**case.get("options", {})),
+    )
+    area = result.areas.set_index("area_id").loc["X"]
+    for col, value in case.get("expect", {}).items():
+        got = area[col]
+        assert _same(got, _expected(value, col)), f"{col}: expected {value!r}, got {got!r}"
+    crit = result.criteria.set_index(["classification", "criterion"])
+    for key, value in case.get("met", {}).items():
+        got = crit.loc[tuple(key.split("."))]["is_met"]
+        assert _same(got, _expected(value)), f"{key}: expected {value!r}, got {got!r}"
+    for key, value in case.get("threshold", {}).items():
+        got = crit.loc[tuple(key.split("."))]["threshold"]
+        assert got == pytest.approx(value, rel=1e-12), f"{key}: threshold {got} != {value}"

@@ -25,7 +25,8 @@ YEARS = range(2012, 2024)  # feeds lists under the 2013, 2018 and 2021 rules
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e")
-    reg = generate(50_000, YEARS, n_areas=40, area_size=(500, 2500), seed=11,
+    # Areas mostly of at least 1,000 residents: only those can hold a category.
+    reg = generate(120_000, YEARS, n_areas=30, area_size=(900, 3000), seed=11,
                    out_dir=root / "raw")
     ind, ref = aggregate_files(reg.persons, reg.addresses_path, root / "aggregated", reg.options)
     store.ingest([ind, ref], root / "processed")

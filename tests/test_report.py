@@ -26,6 +26,7 @@ from boligmonitor.errors import ReportError
 from boligmonitor.report import REPORT_FILES, build_report, render_all, write_report
 from boligmonitor.report.build import fmt_number, show_value
 from boligmonitor.report.charts import chart_png, render_charts
+from boligmonitor.report.render_html import png_size
 
 DATE = "2025-12-01"
 SCRIPT_NAME = "<script>alert(1)</script>"
@@ -348,6 +349,120 @@ def test_the_report_command_writes_into_reports_of_the_list_year(tmp_path, monke
     assert "cannot feed list year 2030" in capsys.readouterr().err
 
 
+def _user_files(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "keep.txt").write_text("also mine", encoding="utf-8")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+@pytest.fixture
+def no_charts(monkeypatch):
+    import boligmonitor.report.charts as charts
+
+    monkeypatch.setattr(charts, "render_charts", lambda c, dpi=150, progress=None: {})
+
+
+def test_the_report_command_refuses_a_folder_of_files_it_did_not_write(tmp_path, no_charts,
+                                                                        capsys):
+    out = tmp_path / "mine"
+    _user_files(out)
+    before = _tree(out)
+    assert main(["report", "--date", DATE, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and str(out) in err and "notes.txt" in err
+    assert _tree(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["mine"]
+
+
+def test_report_out_dot_refuses_the_working_folder_in_one_line(tmp_path, no_charts,
+                                                               monkeypatch, capsys):
+    _user_files(tmp_path)
+    before = _tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "--date", DATE, "--out", "."]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("error: ")
+    assert "Traceback" not in err
+    assert _tree(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "sub"]
+
+
+def test_rerunning_into_a_previous_report_replaces_only_its_own_files(tmp_path, no_charts,
+                                                                      capsys):
+    out = tmp_path / "2025"
+    assert main(["report", "--date", DATE, "--out", str(out)]) == 0
+    first = _tree(out)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "sub").mkdir()
+    (out / "sub" / "keep.txt").write_text("also mine", encoding="utf-8")
+    assert main(["report", "--date", DATE, "--out", str(out), "--lang", "en"]) == 0
+    second = _tree(out)
+    assert second["notes.txt"] == b"mine" and second["sub/keep.txt"] == b"also mine"
+    assert set(REPORT_FILES) < set(first)  # and the report's record of its own files
+    assert set(second) == set(first) | {"notes.txt", "sub/keep.txt"}
+    for name in REPORT_FILES:
+        assert second[name] != first[name], name  # the English report replaced the Danish
+    assert b"Example data" in second["report.html"]
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert [p.name for p in tmp_path.iterdir()] == ["2025"]
+
+
+def test_a_report_file_name_the_report_did_not_write_is_not_overwritten(tmp_path, no_charts):
+    out = tmp_path / "2025"
+    out.mkdir()
+    (out / "report.html").write_text("a user's own page", encoding="utf-8")
+    content = build_report(bm.example_data(), date=DATE)
+    with pytest.raises(ReportError, match="cannot tell they are its own"):
+        write_report(content, out)
+    assert _tree(out) == {"report.html": b"a user's own page"}
+
+
+def test_a_manifest_naming_other_files_is_not_trusted(tmp_path, no_charts):
+    out = tmp_path / "2025"
+    content = build_report(bm.example_data(), date=DATE)
+    write_report(content, out)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (manifest,) = [p for p in out.iterdir() if p.suffix == ".json"]
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    record["files"]["notes.txt"] = record["files"]["report.html"]
+    manifest.write_text(json.dumps(record), encoding="utf-8")
+    before = _tree(out)
+    with pytest.raises(ReportError, match=r"notes\.txt"):
+        write_report(content, out)
+    assert _tree(out) == before
+
+
+def test_a_failure_while_swapping_files_puts_every_previous_file_back(tmp_path, no_charts,
+                                                                      monkeypatch):
+    import boligmonitor.report.output as output
+
+    out = tmp_path / "2025"
+    write_report(build_report(bm.example_data(), date=DATE), out)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    before = _tree(out)
+    real_replace, calls = output.os.replace, []
+
+    def flaky(src, dst):
+        calls.append(dst)
+        if len(calls) == 3:  # after two report files were swapped in
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(output.os, "replace", flaky)
+    with pytest.raises(OSError, match="No space"):
+        write_report(build_report(bm.example_data(), date=DATE, lang="en"), out)
+    monkeypatch.setattr(output.os, "replace", real_replace)
+    assert len(calls) == 3 + 2  # the failed swap and the two put back
+    assert _tree(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
 # --- disclosure control ------------------------------------------------------------------------
 
 
@@ -495,8 +610,9 @@ def test_a_layout_b_report_shows_its_values_in_the_html_and_the_workbook(list_va
         got = set(pd.to_numeric(crit.loc[crit["Område-id"] == aid, "Værdi"]).round(6))
         assert got == {round(v, 6) for v in LIST_VALUES[aid][2]}, aid
     data = sheet_frame(out / "tables.xlsx", "Data")
-    nord = data[(data["Område-id"] == "b-nord") & (data["Listeår"] == 2025)]
-    assert nord.iloc[0, 5:].tolist() == [1500, *LIST_VALUES["b-nord"][2]]
+    nord = data[(data["Område-id"] == "b-nord") & (data["Listeår"] == 2025)].iloc[0]
+    headers = [bm.label(f"column.{c}") for c in ("residents", *LIST_COLUMNS)]
+    assert nord[headers].tolist() == [1500, *LIST_VALUES["b-nord"][2]]
 
 
 def test_a_layout_b_area_under_the_minimum_residents_is_suppressed_in_every_file(
@@ -583,6 +699,162 @@ def test_a_report_on_own_data_carries_no_example_mark(hostile_report):
     _data, content, out = hostile_report
     assert not content.is_example
     assert "Eksempeldata" not in "\n".join(pdf_pages(out / "report.pdf"))
+
+
+# --- names that are markup, control characters, or very long -----------------------------------
+
+# One name of every markup family reportlab's paragraph parser knows (reportlab/platypus/
+# paraparser.py: b, strong, i, em, u, strike, font, span, super/sup, sub, br, nobr, a (link and
+# anchor), link, img, onDraw, index, seq, seqreset, seqdefault, seqchain, seqformat, greek,
+# unichar, bullet, para) and its entities and character references.
+MARKUP_NAME = (
+    '<para><b>b</b><strong>t</strong><i>i</i><em>e</em><u>u</u><strike>s</strike>'
+    '<font color="red" size="30" face="Courier">f</font><span color="blue">p</span>'
+    "<super>x</super><sup>y</sup><sub>z</sub><br/><nobr>n</nobr>"
+    '<a href="https://example.invalid/a">a</a><link href="https://example.invalid/l">l</link>'
+    '<a name="anchor"/><img src="{png}" width="40" height="40"/>'
+    '<onDraw name="drawTOCEntryEnd" label="1,0,None"/><index item="i"/>'
+    '<seq id="s"/><seqreset id="s"/><seqdefault id="s"/><seqchain order="s t"/>'
+    '<seqformat id="s" value="i"/><greek>a</greek><unichar name="SNOWMAN"/>'
+    '<unichar value="0x2603"/><bullet>*</bullet>&amp;&lt;&#65;&nbsp;&amp;lt;</para>'
+)
+# Control characters, a right-to-left override and a mathtext command matplotlib does not know.
+CONTROL_NAME = "Vester\x1bvang\x07\x00 \u202eRLO $\\undefinedcmd{x}$"
+CONTROL_SHOWN = "Vester\ufffdvang\ufffd\ufffd \ufffdRLO $\\undefinedcmd{x}$"
+LONG_NAME = "R" * 5000
+RAW_CHARACTERS = ("\x1b", "\x07", "\x00", "\u202e")
+
+
+def _png(path: Path, size: tuple[int, int], colour: tuple[int, int, int]) -> bytes:
+    from PIL import Image
+
+    Image.new("RGB", size, colour).save(path, format="PNG")
+    return path.read_bytes()
+
+
+def _report_with_name(work: Path, area_id: str, name: str):
+    """The example with one area renamed ``name``, rendered once with stand-in chart images
+    (one distinct PNG per chart), so that a test sees every chart placed and nothing else."""
+    ex = bm.example_data()
+    ind = ex.indicators.copy()
+    ind.attrs = {}
+    ind["area_name"] = ind["area_name"].astype(str)
+    ind.loc[ind["area_id"] == area_id, "area_name"] = name
+    refs, mem = ex.references.copy(), ex.memberships.copy()
+    refs.attrs, mem.attrs = {}, {}
+    content = build_report(dataset_from_tables(indicators=ind, references=refs, memberships=mem),
+                           date=DATE)
+    images = {key: _png(work / f"chart{i}.png", (300 + i, 200), (0, 10 * i, 200))
+              for i, key in enumerate(content.charts)}
+    files = render_all(content, images=images)
+    out = work / "report"
+    out.mkdir()
+    for file_name, blob in files.items():
+        (out / file_name).write_bytes(blob)
+    return name, content, images, out
+
+
+@pytest.fixture(scope="module")
+def markup_name_report(tmp_path_factory):
+    work = tmp_path_factory.mktemp("markup_name")
+    local_png = work / "local.png"
+    _png(local_png, (7, 5), (255, 0, 0))  # a file on this machine the name points at
+    return _report_with_name(work, "viborg-vestervang", MARKUP_NAME.format(png=local_png))
+
+
+@pytest.fixture(scope="module")
+def control_name_report(tmp_path_factory):
+    return _report_with_name(tmp_path_factory.mktemp("control_name"), "viborg-klostervaenget",
+                             CONTROL_NAME)
+
+
+@pytest.fixture(scope="module")
+def long_name_report(tmp_path_factory):
+    return _report_with_name(tmp_path_factory.mktemp("long_name"), "viborg-ringparken",
+                             LONG_NAME)
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_markup_in_an_area_name_prints_literally_in_the_pdf_and_its_contents(
+        markup_name_report):
+    name, _content, _images, out = markup_name_report
+    pages = pdf_pages(out / "report.pdf")
+    assert _squeeze(name) in _squeeze(pages[0])  # the table of contents
+    whole = _squeeze("\n".join(pages))
+    assert whole.count(_squeeze(name)) >= 4  # contents, heading, summary table, sentence
+    reader = PdfReader(out / "report.pdf")
+    titles = []
+    stack = list(reader.outline)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        else:
+            titles.append(item.title)
+    assert name in titles
+
+
+def test_markup_in_an_area_name_adds_no_link_and_no_image_to_the_pdf(markup_name_report):
+    _name, content, images, out = markup_name_report
+    reader = PdfReader(out / "report.pdf")
+    n_contents_pages = next(i for i, text in enumerate(pdf_pages(out / "report.pdf"))
+                            if content.t("sec_summary") in text.splitlines()[0:3])
+    page_ids = {p.indirect_reference.idnum for p in reader.pages}
+    for i, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            # Only the contents' own links: internal, on its pages, to a page of this file.
+            assert "/A" not in annot and i < n_contents_pages, (i, dict(annot))
+            assert annot["/Dest"][0].idnum in page_ids
+    placed = {}
+    for page in reader.pages:
+        for obj in (page["/Resources"].get("/XObject") or {}).values():
+            if obj.get_object()["/Subtype"] == "/Image":
+                placed[obj.idnum] = (obj.get_object()["/Width"], obj.get_object()["/Height"])
+    charts = [*content.overview_chart_keys, *(k for a in content.areas for k in a.chart_keys)]
+    assert len(charts) == len(images)
+    assert sorted(placed.values()) == sorted(png_size(images[k]) for k in charts)
+    assert (7, 5) not in placed.values()  # the local file the name points at
+
+
+def test_control_bidi_and_mathtext_characters_are_shown_not_passed_raw(control_name_report):
+    _name, _content, _images, out = control_name_report
+    html = (out / "report.html").read_text(encoding="utf-8")
+    pdf = "\n".join(pdf_pages(out / "report.pdf"))
+    deck = "\n".join(pptx_texts(out / "briefing.pptx"))
+    cells = [str(v) for v in xlsx_values(out / "tables.xlsx") if v is not None]
+    for raw in RAW_CHARACTERS:
+        assert raw not in html and raw not in pdf and raw not in deck, repr(raw)
+        assert not any(raw in v for v in cells), repr(raw)
+    assert CONTROL_SHOWN in parse_html_text(html)
+    assert _squeeze(CONTROL_SHOWN) in _squeeze(pdf)
+    assert CONTROL_SHOWN in deck
+    assert CONTROL_SHOWN in cells
+    for name in ("briefing.pptx", "tables.xlsx"):
+        with zipfile.ZipFile(out / name) as z:
+            xml = b"".join(z.read(n) for n in z.namelist() if n.endswith(".xml"))
+        assert b"_x001B_" not in xml and b"_x001b_" not in xml and b"\x1b" not in xml
+
+
+def test_a_5000_character_name_is_laid_out_in_every_file(long_name_report):
+    _name, content, _images, out = long_name_report
+    assert any(s.area_name == LONG_NAME for s in content.summary)
+    html = parse_html_text((out / "report.html").read_text(encoding="utf-8"))
+    assert LONG_NAME in html
+    pdf = _squeeze("\n".join(pdf_pages(out / "report.pdf")))
+    assert LONG_NAME in pdf  # whole in the summary table and the sentences, wrapped
+    assert LONG_NAME in pptx_texts(out / "briefing.pptx")[1 + [
+        s.area_name for s in content.summary].index(LONG_NAME)]
+    assert LONG_NAME in xlsx_values(out / "tables.xlsx")
+
+
+def parse_html_text(html: str) -> str:
+    p = _Html()
+    p.feed(html)
+    return " ".join(p.text)
 
 
 # --- headless Chromium -------------------------------------------------------------------------
@@ -676,13 +948,17 @@ def test_pdf_table_columns_are_as_wide_as_their_longest_word():
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Paragraph
 
-    from boligmonitor.report.render_pdf import BOLD, FONT, TEXT_W, _fit_widths, _styles
+    from boligmonitor.report.render_pdf import BOLD, FONT, TEXT_W, fit_widths, register_fonts
 
-    _styles()  # registers the fonts
+    register_fonts()
     cell = ParagraphStyle("c", fontName=FONT, fontSize=7.5)
     head = ParagraphStyle("h", fontName=BOLD, fontSize=7.5)
     data = [[Paragraph("Klassifikation", head), Paragraph("Kriterium", head)],
             [Paragraph("forebyggelsesområde", cell), Paragraph("kort tekst", cell)]]
-    widths = _fit_widths(data, TEXT_W, stretch=1)
+    widths = fit_widths(data, TEXT_W, stretch=1)
     assert widths[0] > stringWidth("forebyggelsesområde", FONT, 7.5)
     assert sum(widths) == pytest.approx(TEXT_W)
+    # A word wider than the page gets half of it and is split; the table still fits.
+    data[1][0] = Paragraph("R" * 5000, cell)
+    widths = fit_widths(data, TEXT_W, stretch=1)
+    assert widths[0] == pytest.approx(TEXT_W / 2) and sum(widths) == pytest.approx(TEXT_W)

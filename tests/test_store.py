@@ -33,7 +33,7 @@ def test_ingest_writes_parquet_and_a_manifest_with_name_sha256_rows_and_layout(
     ind = by_name["indicators.csv"]
     raw = bm.example_files()["indicators"]
     assert ind["sha256"] == hashlib.sha256(raw.read_bytes()).hexdigest()
-    assert ind["rows"] == 70 and ind["layout"] == "indicators" and ind["is_example"]
+    assert ind["rows"] == 100 and ind["layout"] == "indicators" and ind["is_example"]
     # The store holds the manifest and the tables, and may keep its (empty) writers' lock file.
     assert {p.suffix for p in tmp_path.iterdir() if p.name != ".ingest.lock"} == {
         ".json", ".parquet"}
@@ -67,13 +67,13 @@ def test_a_newer_file_replaces_the_same_areas_and_years_and_the_manifest_says_so
     result = bm.ingest(path, tmp_path / "p")
     assert result.actions[0]["replaced"][0]["rows"] == 10
     ds = bm.read_processed(tmp_path / "p")
-    assert len(ds.indicators) == 70
+    assert len(ds.indicators) == 100
     got = ds.indicators.set_index(["area_id", "year"])["mean_gross_income_15_64"]
     want = newer.set_index(["area_id", "year"])["mean_gross_income_15_64"]
     assert (got.loc[want.index] == want).all()
     manifest = json.loads((tmp_path / "p" / "manifest.json").read_text())
     old = next(s for s in manifest["sources"] if s["name"] == "indicators.csv")
-    assert old["rows_current"] == 60
+    assert old["rows_current"] == 90
     assert old["replaced_by"] == [{"name": "indicators_2026.csv",
                                    "sha256": result.actions[0]["sha256"], "rows": 10}]
     assert any("replaced 10 rows from indicators.csv" in line
@@ -143,7 +143,7 @@ def test_problems_of_several_files_are_reported_together(tmp_path):
 def test_cli_ingest_then_validate_reports_and_exits_zero(tmp_path, example_paths, capsys):
     assert main(["ingest", *map(str, example_paths), "--processed", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "70 rows of indicators ingested" in out
+    assert "100 rows of indicators ingested" in out
 
 
 def test_cli_prints_every_problem_and_exits_non_zero(tmp_path, capsys):

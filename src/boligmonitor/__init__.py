@@ -6,6 +6,7 @@ The public API is re-exported here lazily, so that ``import boligmonitor`` stays
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
 
 __version__ = "0.1.0"
@@ -59,7 +60,7 @@ _EXPORTS: dict[str, str] = {
     "aggregate_files": "boligmonitor.microdata",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = sorted([*_EXPORTS, "register_jupyter_display"])
 
 
 def __getattr__(name: str) -> Any:
@@ -72,3 +73,27 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *_EXPORTS])
+
+
+def _assessment_html(result: Any) -> str:
+    return importlib.import_module("boligmonitor.display").assessment_html(result)
+
+
+def register_jupyter_display(shell: Any = None) -> bool:
+    """Show an :class:`~boligmonitor.criteria.Assessment` as coloured tables in Jupyter.
+
+    Called on import when IPython runs; ``shell`` defaults to the running IPython shell.
+    The display attaches from here, the presentation side, so that the engine never imports
+    presentation code. Returns whether a shell was found.
+    """
+    if shell is None:
+        ipython = sys.modules.get("IPython")
+        shell = getattr(ipython, "get_ipython", lambda: None)() if ipython else None
+    if shell is None:
+        return False
+    html = shell.display_formatter.formatters["text/html"]
+    html.for_type_by_name("boligmonitor.criteria.assess", "Assessment", _assessment_html)
+    return True
+
+
+register_jupyter_display()

@@ -273,9 +273,9 @@ def load_dataset(args: argparse.Namespace):
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from boligmonitor.criteria import summary_lines
     from boligmonitor.disclosure import DEFAULT_MIN_CELL, suppress_assessment
     from boligmonitor.io.writers import check_table_path, write_table
+    from boligmonitor.summary import summary_lines
 
     # Everything the command line can check is checked before any work is done.
     for path in (args.out, args.criteria_out):
@@ -311,7 +311,8 @@ def _add_report(sub: argparse._SubParsersAction) -> Handler:
         "report",
         help="write the yearly report: report.html, report.pdf, tables.xlsx, briefing.pptx",
         description="Write the yearly indicator report into --out (default reports/<list year>). "
-        "The directory is replaced whole or not at all.",
+        "Only the report's own files are replaced, whole or not at all; a folder holding "
+        "other files is refused.",
     )
     p.add_argument("--list-year", type=int,
                    help="list year N (default: the latest the data allows)")

@@ -1,4 +1,4 @@
-"""The unsettled readings of the law, as named options with the defaults of CRITERIA.md.
+"""The unsettled readings of the law, as named options with documented defaults (docs/law.md).
 
 Where the law (or what is public of its practice) does not settle a detail, the package takes a
 documented default and shows it in every output; a user can override each one::
@@ -18,11 +18,13 @@ from boligmonitor.errors import RuleSetError
 
 ReferenceAveraging = Literal["like_criterion", "last_year"]
 HistorySource = Literal["published", "computed"]
+ShareSource = Literal["share", "counts"]
+WindowAverage = Literal["mean_of_shares", "pooled_counts"]
 
 
 @dataclass(frozen=True)
 class Options:
-    """The readings in force when scoring. Defaults follow CRITERIA.md, "Not settled".
+    """The readings in force when scoring. Defaults follow docs/law.md, "Open questions".
 
     Attributes
     ----------
@@ -33,24 +35,43 @@ class Options:
         The last data year of yearly measures (outside work or education, convicted, education,
         income) for list year N is ``N - annual_lag``; a criterion averaged over ``w`` years uses
         ``N - annual_lag - w + 1`` to ``N - annual_lag``. Default 1: 2-year averages over N-2 and
-        N-1, 4-year ones over N-4 to N-1, education and income from N-1 (CRITERIA.md, point 1).
+        N-1, 4-year ones over N-4 to N-1, education and income from N-1 (docs/law.md, point 1).
     reference_averaging:
         ``"like_criterion"`` (default): a national or regional reference value is averaged over
         the same data years as the criterion it serves (the 2018 crime criterion: "both averaged
         over the last 2 years"). ``"last_year"``: only the criterion's last data year.
     rounding:
-        None (default): values are compared unrounded (CRITERIA.md, point 2). An integer ``d``
+        None (default): values are compared unrounded (docs/law.md, point 2). An integer ``d``
         rounds the value before comparison to ``d`` decimals of its display unit: percent for
         shares and ratios, kroner for incomes. Thresholds are never rounded.
     unknown_education_is_basic:
-        True (default, CRITERIA.md point 3): persons with no registered education count as having
+        True (default, docs/law.md point 3): persons with no registered education count as having
         basic schooling only. This reading is applied where education shares are *made* from
         microdata (:mod:`boligmonitor.microdata`); an indicator table already carries a decided
         share, which the engine scores as given and only records this option alongside.
     history:
-        ``"published"`` (default, CRITERIA.md point 4): consecutive years are counted from the
-        published lists (memberships) for the years they cover, and computed elsewhere.
-        ``"computed"``: every year before the list year is recomputed from the data.
+        ``"published"`` (default, docs/law.md point 4): consecutive years are counted from the
+        published lists (memberships) for the years and areas they cover, and computed
+        elsewhere. ``"computed"``: every year before the list year is recomputed from the data.
+    below_minimum_breaks_run:
+        True (default): a year in which the area had fewer residents than the law's minimum
+        (1,000) breaks a run of consecutive years, since the area could not be on a list that
+        year. False: a computed year counts if the area met the category's conditions, whatever
+        its size. (Published years count as published either way.)
+    share_source:
+        Which value wins where a share and both of its counts are given (the readers check
+        that they agree within a tolerance). ``"share"`` (default): the share as given; counts
+        only fill a missing share. ``"counts"``: numerator / denominator wherever both are
+        given.
+    window_average:
+        How a criterion averaged over several data years is averaged. ``"mean_of_shares"``
+        (default): the mean of the yearly shares. ``"pooled_counts"``: the window's summed
+        numerators over its summed denominators (needs the counts of every year of the window;
+        where they are missing, the value is unknown rather than averaged otherwise).
+    equality_tolerance:
+        Relative tolerance within which a value equals its threshold (default 1e-9: floating
+        point noise only, so that two shares that average exactly to a threshold in decimals
+        equal it). Not a rounding rule; use ``rounding`` for that.
     """
 
     point_in_time_lag: int = 0
@@ -59,11 +80,17 @@ class Options:
     rounding: int | None = None
     unknown_education_is_basic: bool = True
     history: HistorySource = "published"
+    below_minimum_breaks_run: bool = True
+    share_source: ShareSource = "share"
+    window_average: WindowAverage = "mean_of_shares"
+    equality_tolerance: float = 1e-9
 
     def __post_init__(self) -> None:
         allowed: dict[str, tuple[Any, ...]] = {
             "reference_averaging": ("like_criterion", "last_year"),
             "history": ("published", "computed"),
+            "share_source": ("share", "counts"),
+            "window_average": ("mean_of_shares", "pooled_counts"),
         }
         for name, values in allowed.items():
             if getattr(self, name) not in values:
@@ -77,6 +104,17 @@ class Options:
                 raise RuleSetError(
                     f"option {name}={value!r} is not allowed (allowed: integer >= 0)"
                 )
+        for name in ("below_minimum_breaks_run", "unknown_education_is_basic"):
+            if not isinstance(getattr(self, name), bool):
+                raise RuleSetError(
+                    f"option {name}={getattr(self, name)!r} is not allowed (allowed: True, False)"
+                )
+        tol = self.equality_tolerance
+        if isinstance(tol, bool) or not isinstance(tol, int | float) or not 0 <= tol < 1e-3:
+            raise RuleSetError(
+                f"option equality_tolerance={tol!r} is not allowed "
+                "(allowed: a number from 0 up to 0.001)"
+            )
         if self.rounding is not None and (
             not isinstance(self.rounding, int) or isinstance(self.rounding, bool)
         ):
@@ -93,7 +131,7 @@ class Options:
         return "; ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self))
 
     def differs_from_default(self) -> dict[str, Any]:
-        """Return the options that differ from CRITERIA.md's defaults."""
+        """Return the options that differ from docs/law.md's defaults."""
         default = Options()
         return {
             f.name: getattr(self, f.name)

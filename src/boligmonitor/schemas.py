@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["text", "region", "year", "share", "count", "fte", "money", "ratio", "category",
-               "scope", "indicator"]
+               "scope", "indicator", "coverage", "status"]
 
 REGIONS: tuple[str, ...] = ("Hovedstaden", "Sjælland", "Syddanmark", "Midtjylland", "Nordjylland")
 
@@ -26,6 +26,14 @@ CATEGORY_IDS: tuple[str, ...] = (
     "omdannelsesomraade",
     "forebyggelsesomraade",
 )
+
+# A memberships row may also record that an area was checked and was on no list that year.
+NO_LIST = "none"
+# How much of a list year a memberships row's table holds: every list of the year (default),
+# the whole list of the row's category, or only the rows present (criteria/published.py).
+COVERAGES: tuple[str, ...] = ("whole", "list", "partial")
+# Whether a memberships row says the area was on the list (default) or was checked and was not.
+MEMBERSHIP_STATUSES: tuple[str, ...] = ("listed", "not_listed")
 
 REFERENCE_INDICATORS: tuple[str, ...] = ("share_convicted_18plus", "mean_gross_income_15_64")
 
@@ -160,18 +168,27 @@ INDICATORS = [
     Column("n_non_western", "count", required=False),
 ]
 
+# Layout (b) holds what a published list prints. Only the identity, the list year and the
+# residents are required: a list of 2010 prints no income, one of 2018 no ratio.
 CRITERION_VALUES = [
     *_IDENTITY,
     Column("list_year", "year", nullable=False),
     Column("residents", "count"),
-    Column("share_non_western", "share"),
-    Column("share_outside_work_education_18_64", "share"),
+    Column("share_non_western", "share", required=False),
+    Column("share_outside_work_education_18_64", "share", required=False),
+    Column("share_convicted_18plus", "share", required=False, warn_above=0.25,
+           is_small_share=True),
     # 100 times the national share is more than every adult of the area; an area's mean
     # income ten times its region's is not a public housing area. A ratio written in percent
     # (189 for 1.89, 65.5 for 0.655) is caught by these bounds.
-    Column("convicted_ratio_to_national", "ratio", max_value=100.0),
-    Column("share_basic_education_30_59", "share"),
-    Column("income_ratio_to_region", "ratio", max_value=10.0),
+    Column("convicted_ratio_to_national", "ratio", required=False, max_value=100.0),
+    # What a list states about its relative conviction line: the national average, or the line
+    # itself for the main list (e.g. "2,2 pct." for 3 x). One value per list year.
+    Column("convicted_national_share", "share", required=False, warn_above=0.25,
+           is_small_share=True),
+    Column("convicted_threshold_share", "share", required=False, is_small_share=True),
+    Column("share_basic_education_30_59", "share", required=False),
+    Column("income_ratio_to_region", "ratio", required=False, max_value=10.0),
 ]
 
 REFERENCES = [
@@ -187,6 +204,8 @@ MEMBERSHIPS = [
     Column("list_year", "year", nullable=False),
     Column("category", "category", nullable=False),
     Column("source", "text", nullable=False, max_length=SOURCE_MAX_LENGTH),
+    Column("coverage", "coverage", required=False),
+    Column("status", "status", required=False),
 ]
 
 LAYOUTS: dict[str, list[Column]] = {
@@ -208,7 +227,7 @@ KEYS: dict[str, tuple[str, ...]] = {
 # file for a list year replaces that list year entirely.
 REPLACE_KEYS: dict[str, tuple[str, ...]] = {**KEYS, "memberships": ("list_year",)}
 
-TEXT_KINDS = {"text", "region", "category", "scope", "indicator"}
+TEXT_KINDS = {"text", "region", "category", "scope", "indicator", "coverage", "status"}
 NUMERIC_KINDS = {"share", "count", "fte", "money", "ratio"}
 
 

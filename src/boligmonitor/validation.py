@@ -15,17 +15,22 @@ import numpy as np
 import pandas as pd
 
 from boligmonitor.errors import PROBLEM_COLUMNS, DataValidationError
+from boligmonitor.rules import governing_rules
 from boligmonitor.schemas import (
     ALLOWED_TEXT,
     CATEGORY_IDS,
+    COVERAGES,
     KEYS,
     LAYOUTS,
     MAX_INCOME_DKK,
     MAX_PERSONS,
+    MEMBERSHIP_STATUSES,
+    NO_LIST,
     NUMERIC_KINDS,
     REFERENCE_INDICATORS,
     REGIONS,
     SHARE_COUNTS,
+    TEXT_KINDS,
     WARN_INCOME_BELOW_DKK,
     YEAR_MAX,
     YEAR_MIN,
@@ -40,7 +45,9 @@ SHARE_TOLERANCE = 0.0005
 
 _ALLOWED_TEXT = {
     "region": REGIONS,
-    "category": CATEGORY_IDS,
+    "category": (*CATEGORY_IDS, NO_LIST),
+    "coverage": COVERAGES,
+    "status": MEMBERSHIP_STATUSES,
     "scope": ("national", *REGIONS),
     "indicator": REFERENCE_INDICATORS,
 }
@@ -49,7 +56,8 @@ _ATTRIBUTES = ("area_name", "municipality", "region")
 
 def _rows(df: pd.DataFrame, mask: pd.Series | np.ndarray, rows: pd.Series, source: str,
           column: str, values: pd.Series, problem: str, allowed: str = "") -> pd.DataFrame:
-    mask = np.asarray(mask, dtype=bool)
+    # Comparisons with a missing text give <NA>: a missing cell breaks no rule here.
+    mask = pd.Series(np.asarray(mask, dtype=object)).fillna(False).to_numpy(dtype=bool)
     if not mask.any():
         return pd.DataFrame(columns=PROBLEM_COLUMNS)
     return pd.DataFrame({
@@ -198,6 +206,15 @@ def table_problems(
                 add(bad, share, "share disagrees with its counts",
                     f"within {share_tolerance} of {num}/{den}", values=text)
 
+    if layout == "memberships":
+        out.extend(_membership_problems(df, rows, source))
+    if layout == "criterion_values":
+        for col in ("convicted_national_share", "convicted_threshold_share"):
+            if col in df.columns and "list_year" in df.columns:
+                n_distinct = df.groupby("list_year")[col].transform("nunique")
+                add(n_distinct > 1, col, "more than one value in the same list year",
+                    "one value per list year (what the list states for all its areas)")
+
     key = [k for k in KEYS[layout] if k in df.columns]
     if len(key) == len(KEYS[layout]) and len(df):
         dup = df.duplicated(key, keep=False) & df[key].notna().all(axis=1)
@@ -230,6 +247,45 @@ def table_problems(
         len(o) for o in out) else pd.DataFrame(columns=PROBLEM_COLUMNS)
     return problems.sort_values(["row", "column"], na_position="first", kind="stable",
                                 ignore_index=True)
+
+
+def _membership_problems(df: pd.DataFrame, rows: pd.Series, source: str) -> list[pd.DataFrame]:
+    """A published category must exist on that year's lists; ``none`` stands alone; one
+    coverage per list year."""
+    out: list[pd.DataFrame] = []
+    if not {"list_year", "category"} <= set(df.columns):
+        return out
+    years, cats = df["list_year"], df["category"]
+    for year in pd.unique(years.dropna()):
+        rules = governing_rules(int(year))
+        if rules is None:
+            continue
+        allowed = (*rules.category_ids, NO_LIST)
+        bad = (years == year) & cats.notna() & cats.isin(CATEGORY_IDS) & ~cats.isin(allowed)
+        out.append(_rows(df, bad, rows, source, "category",
+                         cats, f"not a category of the lists of {int(year)}",
+                         ", ".join(allowed)))
+    if "area_id" in df.columns:
+        per_area = df.groupby(["area_id", "list_year"])["category"]
+        n_cats = per_area.transform("nunique")
+        out.append(_rows(df, (cats == NO_LIST) & (n_cats > 1), rows, source, "category", cats,
+                         "'none' (on no list) together with a category for the same area and "
+                         "list year", "either 'none' or the area's categories"))
+    if "status" in df.columns:
+        out.append(_rows(df, (cats == NO_LIST) & (df["status"] == "not_listed"), rows, source,
+                         "status", df["status"], "'none' cannot be 'not_listed'",
+                         "empty or 'listed' for 'none' (on no list that year)"))
+    if "coverage" in df.columns:
+        cov = df["coverage"].fillna("whole")
+        whole = (cov == "whole").groupby(df["list_year"]).transform("any")
+        out.append(_rows(df, whole & (cov != "whole"), rows, source, "coverage", df["coverage"],
+                         "'whole' and other coverages in the same list year",
+                         "'whole' for every row of a list year, or 'list'/'partial'"))
+        per_list = cov.groupby([df["list_year"], cats]).transform("nunique")
+        out.append(_rows(df, per_list > 1, rows, source, "coverage", df["coverage"],
+                         "more than one coverage for the same list year and category",
+                         "one coverage per list year and category"))
+    return out
 
 
 def table_warnings(
@@ -297,3 +353,75 @@ def check_table(df: pd.DataFrame, layout: str, *, source: str = "<table>",
     if len(problems):
         raise DataValidationError(problems, source=source)
     return df
+
+
+def canonical_frame(df: pd.DataFrame, layout: str, *, source: str) -> pd.DataFrame:
+    """Return ``df`` in the canonical dtypes of ``layout``, or raise listing every problem.
+
+    The Python entry point's counterpart of the file readers: a DataFrame handed to the engine
+    meets the same rules with the same error report (file column: ``source``; row: 1-based
+    position). Unknown columns, missing required ones, cells that are not numbers or years and
+    every content rule of :func:`table_problems` are reported at once.
+    """
+    specs = {c.name: c for c in LAYOUTS[layout]}
+    problems: list[dict] = []
+
+    def problem(text: str, *, row=pd.NA, column="", value=pd.NA, allowed="") -> None:
+        problems.append({"file": source, "row": row, "column": column, "value": value,
+                         "problem": text, "allowed": allowed})
+
+    present = set(map(str, df.columns))
+    for col in df.columns:
+        if str(col) not in specs:
+            problem("unknown column", column=str(col),
+                    allowed=f"the columns of layout {layout}: " + ", ".join(specs))
+    for c in LAYOUTS[layout]:
+        if c.required and c.name not in present and not (
+            c.derivable_from and set(c.derivable_from) <= present
+        ):
+            problem("missing required column", column=c.name)
+    rows = pd.Series(np.arange(1, len(df) + 1), index=df.index)
+    out = pd.DataFrame(index=df.index)
+    for c in LAYOUTS[layout]:
+        if c.name not in present:
+            if c.kind in NUMERIC_KINDS:
+                out[c.name] = np.nan
+            elif c.kind in TEXT_KINDS:
+                out[c.name] = pd.Series(pd.NA, index=df.index, dtype="string")
+            continue
+        s = df[c.name]
+        if c.kind in TEXT_KINDS:
+            out[c.name] = s.astype("string")
+            continue
+        num = pd.to_numeric(s, errors="coerce")
+        bad = s.notna() & num.isna()
+        if c.kind == "year":
+            bad |= num.notna() & (num != np.floor(num))
+        for i in np.flatnonzero(bad.to_numpy()):
+            problem("not a whole number" if c.kind == "year" else "not a number",
+                    row=int(rows.iloc[i]), column=c.name, value=s.iloc[i])
+        out[c.name] = num.astype(float)
+    for share, (num_col, den_col) in SHARE_COUNTS.items():
+        if share in specs and share not in present and {num_col, den_col} <= present:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out[share] = (out[num_col] / out[den_col]).where(out[den_col] > 0)
+    content = table_problems(out, layout, source=source, rows=rows)
+    if problems or len(content):
+        found = pd.concat([pd.DataFrame(problems, columns=PROBLEM_COLUMNS), content],
+                          ignore_index=True)
+        found = found.sort_values(["row", "column"], na_position="first", kind="stable",
+                                  ignore_index=True)
+        raise DataValidationError(found, source=source)
+    for c in LAYOUTS[layout]:
+        if c.kind == "year":
+            out[c.name] = out[c.name].astype("int64")
+    out.attrs = dict(df.attrs)
+    return out.reset_index(drop=True)
+
+
+def validated_frames(**tables: pd.DataFrame | None) -> tuple[pd.DataFrame | None, ...]:
+    """:func:`canonical_frame` for each table given by layout name, in the order given."""
+    return tuple(
+        None if df is None else canonical_frame(df, layout, source=f"<{layout} table>")
+        for layout, df in tables.items()
+    )

@@ -18,11 +18,11 @@ import pandas as pd
 
 from boligmonitor.criteria import (
     Assessment,
-    _identity,
-    _IndicatorSource,
-    _resolve_rules,
+    IndicatorSource,
     assess,
     data_years,
+    identity_table,
+    resolve_rules,
 )
 from boligmonitor.options import Options
 from boligmonitor.rules import RuleSet, rules_for_year
@@ -104,16 +104,16 @@ def early_warning(
     """
     options = options or Options()
     target = list_year + 1
-    ruleset = _resolve_rules(rules) or rules_for_year(target)
+    ruleset = resolve_rules(rules) or rules_for_year(target)
     last_needed = target - min(options.point_in_time_lag, options.annual_lag)
     extended, added = _repeat_latest(indicators, last_needed)
     refs_ext = _repeat_references(references, last_needed)
 
-    identity = _identity([indicators])
+    identity = identity_table([indicators])
     area_index = pd.Index(identity["area_id"].to_numpy())
     regions = identity["region"].astype(str).to_numpy()
     # Boundaries use the real data for the known years and the assumed references only.
-    source = _IndicatorSource(indicators, refs_ext, area_index, regions)
+    source = IndicatorSource(indicators, refs_ext, area_index, regions)
     parts = []
     for cl, crit in ruleset.criteria():
         years = data_years(crit.timing, crit.window, target, options)
@@ -180,7 +180,7 @@ def _assumed(refs: pd.DataFrame | None, indicator: str, years: np.ndarray) -> bo
     return bool(hit["source"].astype(str).str.startswith("assumed").any())
 
 
-def _latest(source: _IndicatorSource, indicator: str) -> np.ndarray:
+def _latest(source: IndicatorSource, indicator: str) -> np.ndarray:
     """Each area's latest known value of ``indicator``."""
     arr = source.panel.arrays.get(indicator)
     if arr is None:

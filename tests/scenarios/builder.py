@@ -64,6 +64,19 @@ def indicators(
     return df
 
 
+def criterion_values(values: dict[str, Any], list_year: int, area_id: str = "X",
+                     region: str = "Sjælland") -> pd.DataFrame:
+    """One area's row of layout (b): what a published list prints for it in ``list_year``."""
+    row: dict[str, Any] = {"area_id": area_id, "area_name": f"Område {area_id}",
+                           "municipality": "Slagelse", "region": region, "list_year": list_year,
+                           "residents": 1500.0}
+    row.update({k: _value(v) for k, v in values.items()})
+    df = pd.DataFrame([row])
+    for col in ("area_id", "area_name", "municipality", "region"):
+        df[col] = df[col].astype("string")
+    return df
+
+
 def references(
     replace: list[dict[str, Any]] | None = None, drop: list[str] | None = None, years: range = YEARS
 ) -> pd.DataFrame:
@@ -105,28 +118,25 @@ def references(
 
 
 def memberships(rows: list[dict[str, Any]] | None) -> pd.DataFrame | None:
-    """Published list rows ``{ list_year, category, areas = [...] }`` as layout (d)."""
+    """Published list rows ``{ list_year, category, areas = [...] }`` as layout (d).
+
+    A row may also say ``coverage`` ("whole", the default, "list" or "partial") and ``status``
+    ("listed", the default, or "not_listed").
+    """
     if not rows:
         return None
     out = []
     for r in rows:
-        for a in r.get("areas", []):
+        extra = {k: r[k] for k in ("coverage", "status") if k in r}
+        # A published list with nobody from these data on it still covers the year.
+        for a in r.get("areas") or ["__other__"]:
             out.append(
                 {
                     "area_id": a,
                     "list_year": int(r["list_year"]),
                     "category": r["category"],
                     "source": "scenario",
-                }
-            )
-        if not r.get("areas"):
-            # A published list with nobody from these data on it: it still covers the year.
-            out.append(
-                {
-                    "area_id": "__other__",
-                    "list_year": int(r["list_year"]),
-                    "category": r["category"],
-                    "source": "scenario",
+                    **extra,
                 }
             )
     return pd.DataFrame(out)

@@ -1,6 +1,7 @@
 """The yearly indicator report: :func:`build_report` assembles the content (pure), the
 renderers lay it out as HTML, PDF, XLSX and PPTX, and :func:`write_report` writes the four files
-into a directory whole or not at all.
+(and a manifest of them) into a folder whole or not at all, never touching a file it did not
+write.
 
 >>> from boligmonitor.report import REPORT_FILES
 >>> REPORT_FILES
@@ -9,14 +10,9 @@ into a directory whole or not at all.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from boligmonitor.errors import ReportError
-from boligmonitor.io.atomic import dir_mode
 from boligmonitor.report.build import (
     DEFAULT_WARNING_MARGIN,
     ReportContent,
@@ -78,34 +74,16 @@ def write_report(content: ReportContent, out_dir: str | Path,
                  images: dict[str, bytes] | None = None) -> list[Path]:
     """Render ``content`` and write the four files into ``out_dir``; return their paths.
 
-    Whole or not at all: everything is rendered and written into a temporary directory next to
-    ``out_dir``, which then takes its place. A failure on the way leaves the previous report
-    (if any) as it was, and no temporary directory behind.
+    Never touches a file the report did not write: ``out_dir`` must be new, empty, or the folder
+    of a previous report (recognised by its manifest, :data:`~.output.MANIFEST`), else
+    :class:`~boligmonitor.errors.ReportError` is raised before anything is rendered. Only the
+    previous report's own files are replaced, whole or not at all (:mod:`.output`): a failure on
+    the way leaves the folder as it was.
     """
+    from boligmonitor.report.output import previous_files, replace_files
+
     target = Path(out_dir)
-    parent = target.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ReportError(f"cannot create {parent}: {exc.strerror}") from exc
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=parent))
-    old: Path | None = None
-    try:
-        files = render_all(content, progress, images)
-        for name, blob in files.items():
-            (tmp / name).write_bytes(blob)
-        os.chmod(tmp, dir_mode())  # mkdtemp makes it private; give it the umask's mode
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=parent))
-            os.replace(target, old / target.name)
-        os.replace(tmp, target)
-    except BaseException:
-        if old is not None and (old / target.name).exists() and not target.exists():
-            os.replace(old / target.name, target)
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    previous_files(target, REPORT_FILES)  # refuse early, before the slow part
+    files = render_all(content, progress, images)
+    replace_files(target, files, REPORT_FILES)
     return [target / name for name in REPORT_FILES]

@@ -1,6 +1,9 @@
 """The report as one self-contained HTML page (report.html): readable on screen, printable.
 
-Jinja2 with autoescape: every text from the input (area names, sources, citations) is escaped.
+Jinja2 with autoescape: every text from the input (area names, sources, citations) is escaped,
+after :func:`~boligmonitor.report.safe_text.visible` has replaced the characters HTML forbids
+(control characters) or that would reorder the page's text (bidi overrides); the template's
+``finalize`` hook does both for every ``{{ ... }}`` it prints.
 Charts are inline PNG data URIs; the page loads nothing from the network and runs no script (its
 content security policy says so, so a browser would refuse even an injected one).
 """
@@ -15,8 +18,9 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup
 
-from boligmonitor.report.build import ReportContent
 from boligmonitor.report.charts import DEFAULT_DPI
+from boligmonitor.report.content import ReportContent
+from boligmonitor.report.safe_text import visible
 
 
 @cache
@@ -27,7 +31,15 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
+        finalize=_visible,
     )
+
+
+def _visible(value):
+    # Markup is the template's own (macros, the style sheet); text is made visible, then escaped.
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value)
+    return value
 
 
 def _css() -> str:

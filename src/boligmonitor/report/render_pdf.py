@@ -2,8 +2,15 @@
 
 Laid out with reportlab (pure pip, no system libraries), in DejaVu Sans, the font matplotlib
 ships, so Danish letters and the law's symbols print on any machine. ``invariant`` pins the
-document's dates and id, so the same content gives the same bytes. Every text from the input is
-escaped before reportlab's paragraph markup sees it.
+document's dates and id, so the same content gives the same bytes.
+
+Every text placed in the PDF goes through :func:`esc` (made visible by
+:func:`~boligmonitor.report.safe_text.visible`, then XML-escaped) before reportlab's paragraph
+markup sees it: an area name such as ``<img src="/etc/...">`` or ``<a href="...">`` prints as
+those characters and does nothing. The table of contents re-parses each entry as markup, so its
+entries are escaped again from the heading's plain text (escaped once, unescaped once). Headings
+are bounded (:data:`HEADING_MAX` characters) and a table with a very long cell may split that
+row across pages, so no input text can make a page overflow.
 """
 
 from __future__ import annotations
@@ -37,9 +44,10 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from boligmonitor.report.build import SUPPRESSED, VALUE, ReportContent, Shown
 from boligmonitor.report.charts import DEFAULT_DPI
+from boligmonitor.report.content import SUPPRESSED, VALUE, ReportContent, Shown
 from boligmonitor.report.render_html import png_size
+from boligmonitor.report.safe_text import visible
 
 FONT, BOLD, ITALIC = "BMDejaVuSans", "BMDejaVuSans-Bold", "BMDejaVuSans-Oblique"
 PAGE_W, PAGE_H = A4
@@ -47,10 +55,27 @@ MARGIN = 18 * mm
 TEXT_W = PAGE_W - 2 * MARGIN
 SUPPRESSED_COLOUR = colors.HexColor("#6a3d9a")
 MISSING_COLOUR = colors.HexColor("#555555")
+# A heading longer than this is cut (with "…"): it is repeated in the table of contents and the
+# bookmarks, where a name of thousands of characters cannot fit a page.
+HEADING_MAX = 1000
+# A table with a cell longer than this may split a row across pages (reportlab's splitInRow).
+# Shorter cells cannot make a row taller than a page (200 characters fill some 25 lines of the
+# narrowest column), so ordinary tables keep their rows whole, as before.
+LONG_CELL = 200
+
+
+def esc(text: object) -> str:
+    """``text`` as reportlab paragraph markup that shows exactly its characters."""
+    return escape(visible(str(text)))
+
+
+def _bounded(text: str, limit: int = HEADING_MAX) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 @cache
-def _register_fonts() -> None:
+def register_fonts() -> None:
+    """Register DejaVu Sans (regular, bold, oblique) with reportlab, once."""
     ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     for name, file in ((FONT, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf"),
                        (ITALIC, "DejaVuSans-Oblique.ttf")):
@@ -61,7 +86,7 @@ def _register_fonts() -> None:
 
 @cache
 def _styles() -> dict[str, ParagraphStyle]:
-    _register_fonts()
+    register_fonts()
     base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, spaceAfter=4)
     return {
         "body": base,
@@ -91,11 +116,11 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(escape(str(text)), _styles()[style])
+    return Paragraph(esc(text), _styles()[style])
 
 
 def _shown(s: Shown, numeric: bool) -> Paragraph:
-    text = escape(s.text)
+    text = esc(s.text)
     if s.state == SUPPRESSED:
         text = f'<font color="#6a3d9a"><i>{text}</i></font>'
     elif s.state != VALUE:
@@ -104,7 +129,7 @@ def _shown(s: Shown, numeric: bool) -> Paragraph:
                                       else "cell"])
 
 
-def _fit_widths(data: list[list[Paragraph]], total: float, stretch: int) -> list[float]:
+def fit_widths(data: list[list[Paragraph]], total: float, stretch: int) -> list[float]:
     """Column widths that fit each column's longest word (reportlab splits a word that does
     not fit), with what is left of ``total`` going to column ``stretch``."""
     pad = 6.5  # left and right padding of a cell, and a little air
@@ -117,18 +142,21 @@ def _fit_widths(data: list[list[Paragraph]], total: float, stretch: int) -> list
             size = para.style.fontSize
             for word in re.sub(r"<[^>]+>", " ", para.text).split():
                 widest = max(widest, stringWidth(unescape(word), font, size))
-        need.append(widest + pad)
+        # A word wider than half the page (a pathological input text) is split instead.
+        need.append(min(widest + pad, total / 2))
     need[stretch] += max(0.0, total - sum(need))
     return need
 
 
 def _table(columns, rows, widths=None, *, fit: bool = False, stretch: int = 1) -> Table:
-    data = [[Paragraph(escape(c), _styles()["head"]) for c in columns]]
+    data = [[Paragraph(esc(c), _styles()["head"]) for c in columns]]
     for row in rows:
         data.append([c if isinstance(c, Paragraph) else _shown(c, True) for c in row])
     if fit:
-        widths = _fit_widths(data, TEXT_W, stretch)
-    t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+        widths = fit_widths(data, TEXT_W, stretch)
+    long_cell = any(len(p.text) > LONG_CELL for row in data for p in row
+                    if isinstance(p, Paragraph))
+    t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT", splitInRow=int(long_cell))
     t.setStyle(TableStyle([
         ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
         ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor("#bbbbbb")),
@@ -146,8 +174,8 @@ class _Doc(BaseDocTemplate):
     def __init__(self, buf, content: ReportContent) -> None:
         super().__init__(
             buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-            bottomMargin=MARGIN, title=content.title, author="boligmonitor",
-            subject=content.subtitle, creator="boligmonitor", producer="boligmonitor",
+            bottomMargin=MARGIN, title=visible(content.title), author="boligmonitor",
+            subject=visible(content.subtitle), creator="boligmonitor", producer="boligmonitor",
             invariant=1, lang=content.lang,
         )
         self.content = content
@@ -160,16 +188,17 @@ class _Doc(BaseDocTemplate):
         canvas.saveState()
         canvas.setFont(FONT, 8)
         canvas.setFillColor(MISSING_COLOUR)
-        canvas.drawString(MARGIN, 10 * mm, f"{c.title} · {c.date}")
+        canvas.drawString(MARGIN, 10 * mm, visible(f"{c.title} · {c.date}"))
         canvas.drawRightString(PAGE_W - MARGIN, 10 * mm, f"{c.t('page')} {doc.page}")
         if c.is_example:
             canvas.setFillColor(colors.HexColor("#fff3cd"))
             canvas.setStrokeColor(colors.HexColor("#c9a227"))
-            w = pdfmetrics.stringWidth(c.example_mark, BOLD, 10) + 10
+            mark = visible(c.example_mark)
+            w = pdfmetrics.stringWidth(mark, BOLD, 10) + 10
             canvas.rect(PAGE_W - MARGIN - w, PAGE_H - 12 * mm, w, 6 * mm, fill=1, stroke=1)
             canvas.setFillColor(colors.HexColor("#6b4e00"))
             canvas.setFont(BOLD, 10)
-            canvas.drawRightString(PAGE_W - MARGIN - 5, PAGE_H - 10.2 * mm, c.example_mark)
+            canvas.drawRightString(PAGE_W - MARGIN - 5, PAGE_H - 10.2 * mm, mark)
         canvas.restoreState()
 
     def afterFlowable(self, flowable) -> None:  # noqa: N802 (reportlab's hook)
@@ -183,7 +212,8 @@ class _Doc(BaseDocTemplate):
         key = f"h{self._n_heading}"
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
-        self.notify("TOCEntry", (level, text, self.page, key))
+        # The TOC parses its entries as markup again: escape the plain text once more.
+        self.notify("TOCEntry", (level, esc(text), self.page, key))
 
     def handle_documentBegin(self) -> None:  # noqa: N802 (reportlab's hook)
         self._n_heading = 0
@@ -203,7 +233,7 @@ def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
     c = content
     story: list = [_p(c.title, "title"), _p(c.subtitle, "subtitle")]
     if c.is_example:
-        story.append(Paragraph(f"<b>{escape(c.example_mark)}.</b> {escape(c.example_note)}",
+        story.append(Paragraph(f"<b>{esc(c.example_mark)}.</b> {esc(c.example_note)}",
                                st["example"]))
     story.append(_p(c.t("toc"), "tochead"))
     toc = TableOfContents()
@@ -215,9 +245,9 @@ def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
     head = c.sheets[0].columns
     rows = []
     for s in c.summary:
-        warn = "<br/>".join(f"• {escape(w)}" for w in s.warnings) or escape(c.t("no_warnings"))
+        warn = "<br/>".join(f"• {esc(w)}" for w in s.warnings) or esc(c.t("no_warnings"))
         if s.listable_note:
-            warn += f'<br/><font color="#555555">{escape(s.listable_note)}</font>'
+            warn += f'<br/><font color="#555555">{esc(s.listable_note)}</font>'
         rows.append([_p(s.area_name, "cell"), _p(s.category, "cell"), _p(s.criteria_met, "cell"),
                      _shown(s.residents, True), _p(s.direction, "cell"),
                      Paragraph(warn, st["cell"])])
@@ -239,7 +269,7 @@ def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
         if i:
             story.append(PageBreak())
         s = a.summary
-        story.append(_p(s.area_name, "h2"))
+        story.append(_p(_bounded(s.area_name), "h2"))
         status = f"{s.category} · {s.criteria_met} · {c.t('col_direction')}: {s.direction}"
         if s.listable_note:
             status += f" · {s.listable_note}"
@@ -250,7 +280,7 @@ def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
                                            _p(c.charts[key].title, "note")]))
         story.append(_p(c.t("criteria_table"), "h3"))
         rows = [[_p(ln.classification, "cell"), _p(ln.criterion, "cell"), _shown(ln.value, True),
-                 Paragraph(escape(f"{ln.operator} {ln.threshold.text}"), st["cellr"]),
+                 Paragraph(esc(f"{ln.operator} {ln.threshold.text}"), st["cellr"]),
                  _shown(ln.reference, True), _p(ln.status, "cell"), _shown(ln.margin, True),
                  _shown(ln.persons, True), _p(ln.data_years, "cell")] for ln in a.lines]
         story.append(_table(crit_cols, rows, fit=True, stretch=1))
@@ -266,12 +296,12 @@ def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
         if not c.changes:
             story.append(_p(c.t("no_changes")))
         for ch in c.changes:
-            head_txt = f"<b>{escape(ch.area_name)}</b>"
+            head_txt = f"<b>{esc(ch.area_name)}</b>"
             if ch.is_category_change:
-                head_txt += f": {escape(ch.before)} → {escape(ch.after)}"
+                head_txt += f": {esc(ch.before)} → {esc(ch.after)}"
             story.append(Paragraph(head_txt, st["body"]))
             for r in ch.reasons:
-                story.append(Paragraph(f"• {escape(r)}", ParagraphStyle("li", st["body"],
+                story.append(Paragraph(f"• {esc(r)}", ParagraphStyle("li", st["body"],
                                                                          leftIndent=12)))
         if c.unchanged:
             story.append(_p(f"{c.t('unchanged')}: {', '.join(c.unchanged)}."))
@@ -279,8 +309,8 @@ def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
     # 4. Method
     story += [PageBreak(), _p(c.t("sec_method"), "h1"), _p(c.t("sec_rules"), "h2")]
     for r in c.method.rules:
-        story.append(Paragraph(f"<b>{escape(r.name)}</b> ({escape(r.list_years)}). "
-                               f"{escape(r.law)}.", st["body"]))
+        story.append(Paragraph(f"<b>{esc(r.name)}</b> ({esc(r.list_years)}). "
+                               f"{esc(r.law)}.", st["body"]))
         if r.note:
             story.append(_p(r.note, "note"))
         story.append(_table(r.citations.columns,
@@ -302,7 +332,7 @@ def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
     # 5. Glossary
     story += [PageBreak(), _p(c.t("sec_glossary"), "h1")]
     for term, text in c.glossary:
-        story.append(Paragraph(f"<b>{escape(term)}</b>: {escape(text)}", st["body"]))
+        story.append(Paragraph(f"<b>{esc(term)}</b>: {esc(text)}", st["body"]))
     story.append(Spacer(1, 6))
 
     buf = io.BytesIO()

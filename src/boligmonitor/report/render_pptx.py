@@ -2,7 +2,9 @@
 status, and a slide of what changed since last year's list.
 
 python-pptx, 16:9. Every slide carries the example-data mark when the example data is used.
-Text is set as text runs (never fields or formulas), so input text stays inert. Dates and zip
+Text is set as text runs (never fields or formulas), so input text stays inert; characters the
+file format forbids (control characters) or that would reorder the slide's text (bidi
+overrides) are made visible first (:func:`~boligmonitor.report.safe_text.visible`). Dates and zip
 entries are pinned (:func:`~boligmonitor.report.zipfix.pin_zip`): the same content gives the
 same bytes.
 """
@@ -17,8 +19,9 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Pt
 
 from boligmonitor.labels import label
-from boligmonitor.report.build import SUPPRESSED, ReportContent
+from boligmonitor.report.content import SUPPRESSED, ReportContent
 from boligmonitor.report.render_html import png_size
+from boligmonitor.report.safe_text import visible
 from boligmonitor.report.zipfix import pin_zip
 
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9, 13.333 x 7.5 in
@@ -34,7 +37,7 @@ def _text(slide, left, top, width, height, lines, size=14, bold_first=False, col
     for i, line in enumerate(lines):
         para = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
         run = para.add_run()
-        run.text = str(line)
+        run.text = visible(str(line))
         run.font.size = Pt(size)
         run.font.bold = bold_first and i == 0
         if color is not None:
@@ -88,10 +91,10 @@ def render_pptx(content: ReportContent, images: dict[str, bytes]) -> bytes:
                                    Emu(370000 * rows))
     table = shape.table
     for j, h in enumerate(heads):
-        table.cell(0, j).text = h
+        table.cell(0, j).text = visible(h)
     for i, s in enumerate(c.summary, start=1):
         for j, v in enumerate((s.area_name, s.category, s.criteria_met, s.direction)):
-            table.cell(i, j).text = v
+            table.cell(i, j).text = visible(v)
     for row in table.rows:
         for cell in row.cells:
             for para in cell.text_frame.paragraphs:
@@ -149,7 +152,7 @@ def render_pptx(content: ReportContent, images: dict[str, bytes]) -> bytes:
 
     props = prs.core_properties
     day = dt.datetime.fromisoformat(c.date)
-    props.title = c.title
+    props.title = visible(c.title)
     props.author = props.last_modified_by = "boligmonitor"
     props.created = props.modified = day
     props.revision = 1

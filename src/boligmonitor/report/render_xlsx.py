@@ -5,11 +5,14 @@ One sheet per table of :attr:`ReportContent.sheets`, Danish headers, the header 
 Numbers are written as numbers with a display format; suppressed cells are the word for
 suppressed in their own style (never a number, never empty), missing cells the word for missing.
 Every text is written as a string that no spreadsheet evaluates: text from the input beginning
-with ``=``, ``+``, ``-`` or ``@`` stays text (string type and the quote-prefix flag).
+with ``=``, ``+``, ``-`` or ``@`` stays text (string type and the quote-prefix flag). Characters
+a worksheet cannot hold (control characters) or should not (bidi overrides) are made visible
+first (:func:`~boligmonitor.report.safe_text.visible`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 
@@ -19,6 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from boligmonitor.io.writers import set_text_cell
 from boligmonitor.report.build import MISSING, SUPPRESSED, VALUE, ReportContent, Shown, Table
+from boligmonitor.report.safe_text import visible
 from boligmonitor.report.zipfix import pin_zip
 
 NUMBER_FORMATS = {
@@ -47,6 +51,9 @@ def set_text(cell, text: str) -> None:
 
 
 def _write(cell, s: Shown) -> None:
+    text = visible(s.text)
+    if text is not s.text:
+        s = dataclasses.replace(s, text=text)
     if s.state == SUPPRESSED:
         set_text(cell, s.text)
         cell.font, cell.fill = _SUPPRESSED_FONT, _SUPPRESSED_FILL
@@ -63,7 +70,7 @@ def _write(cell, s: Shown) -> None:
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    name = title.translate(_SHEET_NAME_BAD)[:31].strip() or "Ark"
+    name = visible(title).translate(_SHEET_NAME_BAD)[:31].strip() or "Ark"
     base, i = name, 2
     while name in used:
         name = f"{base[:28]} {i}"
@@ -76,13 +83,14 @@ def _fill_sheet(ws, table: Table, content: ReportContent) -> None:
     top = f"{content.title} · {content.date}"
     if content.is_example:
         top = f"{content.example_mark}: {content.example_note}  ·  {top}"
+    top = visible(top)
     set_text(ws.cell(1, 1), top)
     ws.cell(1, 1).font = Font(bold=True)
     if content.is_example:
         ws.cell(1, 1).fill = _EXAMPLE_FILL
         ws.oddHeader.center.text = content.example_mark
         ws.oddFooter.center.text = content.example_mark
-    for j, head in enumerate(table.columns, start=1):
+    for j, head in enumerate(map(visible, table.columns), start=1):
         cell = ws.cell(2, j)
         set_text(cell, head)
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
@@ -109,7 +117,7 @@ def render_xlsx(content: ReportContent) -> bytes:
         _fill_sheet(ws, table, content)
     day = dt.datetime.fromisoformat(content.date)
     wb.properties.creator = "boligmonitor"
-    wb.properties.title = content.title
+    wb.properties.title = visible(content.title)
     wb.properties.created = day
     wb.properties.modified = day
     wb.properties.lastModifiedBy = "boligmonitor"

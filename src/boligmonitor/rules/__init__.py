@@ -172,6 +172,12 @@ class RuleSet:
     categories: tuple[Category, ...]
     kombineret_udlejning: KombineretUdlejning | None
     source: str = field(default="", compare=False)
+    note_da: str = ""
+
+    def note_in(self, lang: str) -> str:
+        """The rule file's note in ``lang`` (``note_da`` for Danish, ``note`` for English); the
+        English note where a Danish one is missing."""
+        return (self.note_da or self.note) if lang == "da" else self.note
 
     def classification(self, cid: str) -> Classification:
         """Return the classification ``cid``."""
@@ -440,6 +446,7 @@ _TOP_KEYS = (
     "list_years",
     "law",
     "note",
+    "note_da",
     "primary_classification",
     "area",
     "classifications",
@@ -462,6 +469,7 @@ def parse_rules(raw: Mapping[str, Any], source: str = "<rules>") -> RuleSet:
     list_years = _years(raw.get("list_years"), "list_years", p)
     law = _get(raw, "law", "", str, p, default="")
     note = _get(raw, "note", "", str, p, required=False, default="")
+    note_da = _get(raw, "note_da", "", str, p, required=False, default="")
 
     area = _get(raw, "area", "", dict, p, default={})
     _check_keys(area, "area", ("min_residents", "operator", "citation"), p)
@@ -557,6 +565,7 @@ def parse_rules(raw: Mapping[str, Any], source: str = "<rules>") -> RuleSet:
         tuple(categories),
         kombi,
         source,
+        note_da,
     )
 
 

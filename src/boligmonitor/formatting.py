@@ -1,0 +1,241 @@
+"""The one formatter: every number, percentage, point difference, ratio, amount and date that a
+person reads, in Danish (``da``, default) or English (``en``).
+
+Babel formats with the locale data of CLDR (decimal and group signs, long dates); this module
+only adds the units the board reads (``41,2 pct.``, ``+2,5 pct.-point``, ``210.100 kr.``,
+``2,50 ×``) and the one rule of the package: **the value shown beside a threshold has the
+decimals that make the comparison visible** (:func:`separating_decimals`). A value above its
+line never reads as equal to it because of rounding.
+
+Rounding is Babel's: half to even on the number's shortest decimal form (0,45 reads 0,4 with one
+decimal; 0,451 reads 0,5). :func:`numbers` formats many values at once for the explanations and
+gives the same text as :func:`number` for every value.
+
+Examples
+--------
+>>> number(1234567.891, 1)
+'1.234.567,9'
+>>> number(1234567.891, 1, "en")
+'1,234,567.9'
+>>> percent(0.412), percent(0.412, lang="en")
+('41,2 pct.', '41.2%')
+>>> points(-0.025), kroner(210100), kroner(210100, "en"), ratio(2.5)
+('−2,5 pct.-point', '210.100 kr.', 'DKK 210,100', '2,50 ×')
+>>> long_date("2025-12-01"), long_date("2025-12-01", "en")
+('1. december 2025', '1 December 2025')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALES = {"da": "da_DK", "en": "en_GB"}
+MISSING = "–"
+MINUS = "−"  # U+2212, the typographic minus
+MAX_DECIMALS = 6
+TEXT = pa.large_string()
+
+# The display scale of each of the engine's units (shares and ratios to the region in percent).
+UNIT_SCALE = {"share": 100.0, "ratio_to_region": 100.0, "ratio_to_national": 1.0, "dkk": 1.0}
+UNIT_DECIMALS = {"share": 1, "ratio_to_region": 1, "ratio_to_national": 2, "dkk": 0}
+
+
+def is_missing(x: Any) -> bool:
+    """True for None, NaN and pandas' NA (and anything that is not a number)."""
+    try:
+        return x is None or math.isnan(float(x))
+    except (TypeError, ValueError):
+        return True
+
+
+@cache
+def _pattern(decimals: int, sign: bool) -> str:
+    frac = "." + "0" * decimals if decimals else ""
+    return f"+#,##0{frac};-#,##0{frac}" if sign else f"#,##0{frac}"
+
+
+def number(x: Any, decimals: int = 0, lang: str = "da", *, sign: bool = False) -> str:
+    """``x`` with ``decimals`` decimals and the language's separators; ``–`` if missing.
+
+    ``sign`` writes a plus before positive values. A value that rounds to zero has no sign.
+    """
+    if is_missing(x):
+        return MISSING
+    text = format_decimal(float(x), format=_pattern(decimals, sign), locale=LOCALES[lang],
+                          decimal_quantization=True)
+    if text.lstrip("+-").replace("0", "").strip(".,") == "":
+        text = text.lstrip("+-")  # -0,0 and +0,0 read 0,0
+    return text.replace("-", MINUS)
+
+
+def percent(share: Any, decimals: int = 1, lang: str = "da", *, sign: bool = False) -> str:
+    """A share (0-1) in percent: ``41,2 pct.`` / ``41.2%``."""
+    if is_missing(share):
+        return MISSING
+    num = number(float(share) * 100, decimals, lang, sign=sign)
+    return f"{num} pct." if lang == "da" else f"{num}%"
+
+
+def points(diff: Any, decimals: int = 1, lang: str = "da", *, sign: bool = True) -> str:
+    """A difference of shares in percentage points: ``+2,5 pct.-point`` / ``+2.5 pp``."""
+    if is_missing(diff):
+        return MISSING
+    num = number(float(diff) * 100, decimals, lang, sign=sign)
+    return f"{num} pct.-point" if lang == "da" else f"{num} pp"
+
+
+def kroner(x: Any, lang: str = "da", *, sign: bool = False) -> str:
+    """Kroner: ``210.100 kr.`` / ``DKK 210,100``."""
+    if is_missing(x):
+        return MISSING
+    num = number(x, 0, lang, sign=sign)
+    return f"{num} kr." if lang == "da" else f"DKK {num}"
+
+
+def ratio(x: Any, decimals: int = 2, lang: str = "da", *, sign: bool = False) -> str:
+    """A ratio to a reference: ``2,50 ×``."""
+    if is_missing(x):
+        return MISSING
+    return f"{number(x, decimals, lang, sign=sign)} ×"
+
+
+def unit_suffix(unit: str, lang: str = "da", *, margin: bool = False) -> str:
+    """The unit written after a number or an axis label: ``pct.``, ``pct.-point``, ``kr.``."""
+    if unit == "dkk":
+        return "kr." if lang == "da" else "DKK"
+    if unit == "ratio_to_national":
+        return "×"
+    if margin:
+        return "pct.-point" if lang == "da" else "pp"
+    return "pct." if lang == "da" else "%"
+
+
+def value(x: Any, unit: str, lang: str = "da", *, decimals: int | None = None,
+          sign: bool = False) -> str:
+    """A criterion value in the engine's ``unit`` (share, ratio_to_region, ratio_to_national,
+    dkk), with the unit's usual decimals unless ``decimals`` says otherwise."""
+    d = UNIT_DECIMALS.get(unit, 1) if decimals is None else decimals
+    if unit == "dkk":
+        return kroner(x, lang, sign=sign)
+    if unit == "ratio_to_national":
+        return ratio(x, d, lang, sign=sign)
+    return percent(x, d, lang, sign=sign)
+
+
+def margin(x: Any, unit: str, lang: str = "da", *, decimals: int | None = None) -> str:
+    """A signed distance to the line in the engine's ``unit``: ``+2,5 pct.-point``."""
+    d = UNIT_DECIMALS.get(unit, 1) if decimals is None else decimals
+    if unit in ("dkk", "ratio_to_national"):
+        return value(x, unit, lang, decimals=d, sign=True)
+    return points(x, d, lang)
+
+
+def long_date(day: str | dt.date, lang: str = "da") -> str:
+    """A date as the board reads it: ``1. december 2025`` / ``1 December 2025``."""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    return format_date(day, format="long", locale=LOCALES[lang])
+
+
+# --- many values at once, and the decimals that keep a comparison visible ------------------------
+
+
+@cache
+def _symbols(lang: str) -> tuple[str, str]:
+    sym = Locale.parse(LOCALES[lang]).number_symbols["latn"]
+    return sym["decimal"], sym["group"]
+
+
+def numbers(values: np.ndarray, decimals: np.ndarray | int, lang: str, suffix: str = "",
+            missing: str = MISSING) -> tuple[pa.Array, np.ndarray]:
+    """:func:`number` for many values: the distinct texts and, per value, the index of its text.
+
+    ``decimals`` is one number or one per value; a missing value reads ``missing``, without
+    the suffix. Rounded values repeat a lot, so each distinct
+    text is made once. Values whose binary form lies within rounding noise of a tie, and huge
+    or negative ones, go through :func:`number` itself, so the texts always agree with it.
+    """
+    values = np.asarray(values, dtype=float)
+    dec = np.broadcast_to(np.asarray(decimals, dtype=np.int64), values.shape)
+    point, group = _symbols(lang)
+    scaled = values * 10.0 ** dec
+    with np.errstate(invalid="ignore"):
+        tie_distance = np.abs(2 * (scaled - np.floor(scaled)) - 1)
+        fast = ~np.signbit(values) & (scaled < 2.0**52) & (tie_distance > 1e-6)
+    ints = np.rint(np.where(fast, scaled, 0)).astype(np.int64)
+    keys = np.stack([ints, dec], axis=1)
+    uniq, codes = np.unique(keys[fast], axis=0, return_inverse=True)
+    texts: list[str] = []
+    for k, d in uniq.tolist():
+        whole, frac = divmod(k, 10**d) if d else (k, 0)
+        txt = f"{whole:,}".replace(",", group)
+        if d:
+            txt += point + str(frac).rjust(d, "0")
+        texts.append(txt + suffix)
+    out = np.empty(len(values), dtype=np.int64)
+    out[fast] = codes.reshape(-1)
+    slow = np.flatnonzero(~fast & ~np.isnan(values))
+    for i in slow:
+        out[i] = len(texts)
+        texts.append(number(values[i], int(dec[i]), lang) + suffix)
+    missing_text = missing
+    missing = np.isnan(values)
+    if missing.any():
+        out[missing] = len(texts)
+        texts.append(missing_text)
+    return pa.array(texts, type=TEXT), out
+
+
+def numbers_text(values: np.ndarray, decimals: np.ndarray | int, lang: str,
+                 suffix: str = "", missing: str = MISSING) -> pa.Array:
+    """:func:`numbers` as one text per value."""
+    texts, codes = numbers(values, decimals, lang, suffix, missing)
+    return texts.take(pa.array(codes))
+
+
+def separating_decimals(values: np.ndarray, thresholds: np.ndarray, base: int,
+                        lang: str = "da") -> np.ndarray:
+    """Per value: the fewest decimals (at least ``base``) at which the value and its threshold,
+    both rounded, read differently, so a reader sees on which side of the line it lies.
+
+    Where they are equal (within rounding noise of the comparison) ``base`` is kept: an equal
+    text then means an equal value. Both are in display units (percent, kroner).
+
+    >>> separating_decimals(np.array([40.04, 39.96, 40.0, 41.0]), np.full(4, 40.0), 1)
+    array([2, 2, 1, 1])
+    """
+    values = np.asarray(values, dtype=float)
+    thresholds = np.asarray(thresholds, dtype=float)
+    out = np.full(values.shape, base, dtype=np.int64)
+    open_ = ~np.isnan(values) & ~np.isnan(thresholds)
+    with np.errstate(invalid="ignore"):
+        open_ &= ~np.isclose(values, thresholds, rtol=1e-9, atol=0.0)
+    for d in range(base, MAX_DECIMALS + 1):
+        if not open_.any():
+            break
+        idx = np.flatnonzero(open_)
+        v = pc.cast(numbers_text(values[idx], d, lang), pa.string()).to_numpy(zero_copy_only=False)
+        t = pc.cast(numbers_text(thresholds[idx], d, lang), pa.string()).to_numpy(
+            zero_copy_only=False)
+        same = v == t
+        out[idx] = d
+        open_[idx[~same]] = False
+    return out
+
+
+def text_list(items: list[str], lang: str = "da") -> str:
+    """``a, b og c`` / ``a, b and c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    word = " og " if lang == "da" else " and "
+    return ", ".join(items[:-1]) + word + items[-1]
