@@ -65,9 +65,18 @@ class DataWarning(UserWarning):
                          + format_problems(self.problems))
 
 
+SHOWN_VALUE_CHARS = 80
+
+
 def _quoted(v: object) -> str:
-    # Text is escaped already (see _escaped); repr would double its backslashes.
-    return f"'{v}'" if isinstance(v, str) else repr(v)
+    # Text is escaped already (see _escaped); repr would double its backslashes. A long value
+    # is cut: the message must stay readable (a 5,000-character name is one line, not five
+    # thousand characters of it).
+    if isinstance(v, str):
+        if len(v) > SHOWN_VALUE_CHARS:
+            v = f"{v[:SHOWN_VALUE_CHARS - 20]}… ({len(v):,} characters)"
+        return f"'{v}'"
+    return repr(v)
 
 
 def format_problems(problems: pd.DataFrame, limit: int | None = 50) -> str:
