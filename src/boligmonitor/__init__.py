@@ -34,7 +34,7 @@ _EXPORTS: dict[str, str] = {
     "check_table": "boligmonitor.validation",
     "table_problems": "boligmonitor.validation",
     "ingest": "boligmonitor.io.store",
-    "read_processed": "boligmonitor.io.store",
+    "read_processed": "boligmonitor.datasets",
     # scoring
     "assess": "boligmonitor.criteria",
     "Assessment": "boligmonitor.criteria",

@@ -254,7 +254,7 @@ def load_dataset(args: argparse.Namespace):
         if args.data or args.references or args.memberships:
             raise BoligmonitorError("--processed cannot be combined with --data, --references "
                                     "or --memberships: ingest those files into the store")
-        from boligmonitor.io.store import read_processed
+        from boligmonitor.datasets import read_processed
 
         return read_processed(args.processed)
     main_table = read_table(args.data)

@@ -215,6 +215,11 @@ LAYOUTS: dict[str, list[Column]] = {
     "memberships": MEMBERSHIPS,
 }
 
+LAYOUT_NAMES: tuple[str, ...] = tuple(LAYOUTS)
+
+# The record of one source file in a dataset or a processed store.
+SOURCE_COLUMNS = ["name", "sha256", "layout", "rows", "is_example"]
+
 # The key that makes a row unique in each layout.
 KEYS: dict[str, tuple[str, ...]] = {
     "indicators": ("area_id", "year"),

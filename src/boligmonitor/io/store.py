@@ -35,12 +35,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from boligmonitor.datasets import LAYOUT_NAMES, SOURCE_COLUMNS, Dataset, example_hashes
 from boligmonitor.errors import DataSourceError, DataValidationError
 from boligmonitor.io.atomic import leftover_target, write_atomic
+from boligmonitor.io.example import example_hashes, example_metadata
 from boligmonitor.io.mapping import Mapping, read_mapping
 from boligmonitor.io.readers import read_table, sha256_of
-from boligmonitor.schemas import KEYS, REPLACE_KEYS, TEXT_KINDS, columns, spec
+from boligmonitor.schemas import (
+    KEYS,
+    LAYOUT_NAMES,
+    REPLACE_KEYS,
+    SOURCE_COLUMNS,
+    TEXT_KINDS,
+    columns,
+    spec,
+)
 from boligmonitor.validation import table_problems
 
 MANIFEST = "manifest.json"
@@ -137,8 +145,20 @@ def spec_kind(layout: str, column: str) -> str | None:
         return None
 
 
-def read_processed(processed_dir: str | Path = "data/processed") -> Dataset:
-    """Return the processed store as a :class:`~boligmonitor.datasets.Dataset`.
+@dataclass(frozen=True)
+class StoredTables:
+    """What a processed store holds now: its tables by layout, the sources behind their rows,
+    and whether (and with what note) they are the bundled example data."""
+
+    tables: dict[str, pd.DataFrame]
+    sources: pd.DataFrame
+    is_example: bool
+    metadata: dict
+
+
+def read_store(processed_dir: str | Path = "data/processed") -> StoredTables:
+    """Return what the processed store holds now (see :func:`boligmonitor.datasets.
+    read_processed` for the same as a Dataset).
 
     Raises DataSourceError where the directory holds no processed data.
     """
@@ -155,12 +175,7 @@ def read_processed(processed_dir: str | Path = "data/processed") -> Dataset:
     )
     out = {n: t.drop(columns=[SOURCE_COL]) for n, t in tables.items()}
     is_example = bool(sources["is_example"].any()) if len(sources) else False
-    meta: dict = {}
-    if is_example:
-        from boligmonitor.datasets import example_metadata
-
-        meta = example_metadata()
-    return Dataset(**out, sources=sources, is_example=is_example, metadata=meta)
+    return StoredTables(out, sources, is_example, example_metadata() if is_example else {})
 
 
 @contextlib.contextmanager
