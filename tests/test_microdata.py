@@ -380,6 +380,15 @@ def test_an_address_in_two_areas_at_once_is_an_error():
         aggregate(PERSONS, overlapping)
 
 
+def test_an_address_in_two_areas_is_an_error_also_across_two_address_files(tmp_path):
+    # Row 1 of each file: the same row number must not hide the overlap.
+    first, second = tmp_path / "addresses_a.parquet", tmp_path / "addresses_b.parquet"
+    addresses_frame([(1, "A1", 2020, None)]).to_parquet(first, index=False)
+    addresses_frame([(1, "A2", 2023, None)]).to_parquet(second, index=False)
+    with pytest.raises(DataValidationError, match="in two areas"):
+        aggregate(PERSONS, [first, second])
+
+
 def test_an_area_needs_one_name_municipality_and_region():
     addr = ADDRESSES.copy()
     addr.loc[1, "municipality"] = "Skive"

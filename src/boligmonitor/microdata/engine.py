@@ -935,12 +935,13 @@ def aggregate(
         shutil.rmtree(spill, ignore_errors=True)
     _check_finite(indicators, references, prel.label)
     return Aggregates(
-        _shape(indicators, INDICATORS),
+        shape_table(indicators, INDICATORS),
         _shape_references(references, f"boligmonitor aggregate of {prel.label}"),
     )
 
 
-def _shape(frame: pd.DataFrame, layout: list) -> pd.DataFrame:
+def shape_table(frame: pd.DataFrame, layout: list) -> pd.DataFrame:
+    """``frame``'s columns of ``layout`` in its order and dtypes (the generator uses it too)."""
     out = {}
     for col in layout:
         values = frame[col.name]
@@ -956,7 +957,7 @@ def _shape(frame: pd.DataFrame, layout: list) -> pd.DataFrame:
 def _shape_references(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     frame = frame.copy()
     frame["source"] = source
-    return _shape(frame, REFERENCES)
+    return shape_table(frame, REFERENCES)
 
 
 def _check_finite(indicators: pd.DataFrame, references: pd.DataFrame, source: str) -> None:
