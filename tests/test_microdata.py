@@ -366,6 +366,16 @@ def test_a_person_twice_in_a_year_is_found_when_each_year_needs_its_own_bitmap()
     assert list(exc.value.problems["value"]) == ["5 in 2022"]
 
 
+def test_ids_outside_the_range_the_statistics_give_fall_back_to_the_hash_check(monkeypatch):
+    from boligmonitor.microdata import engine
+
+    monkeypatch.setattr(engine, "_id_range", lambda con, rel: (1, 3))  # the ids go up to 9
+    aggregate(PERSONS, ADDRESSES)
+    with pytest.raises(DataValidationError) as exc:
+        aggregate(_doubled(PERSONS, 7), ADDRESSES)
+    assert list(exc.value.problems["value"]) == ["8 in 2023"]
+
+
 def test_a_file_given_twice_is_an_error(tmp_path):
     path = tmp_path / "persons.parquet"
     PERSONS.to_parquet(path, index=False)

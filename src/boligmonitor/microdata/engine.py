@@ -686,20 +686,16 @@ def _partial_sql(
     key_cast: str,
     options: AggregateOptions,
     checks: Sequence[_Check] = (),
-    id_range: bool = False,
 ) -> str:
     """The one scan: the sums per year, area and person's region, with the value summaries.
 
-    ``checks`` adds the per-group summaries of :func:`_summary_checks`; ``id_range`` the
-    smallest and largest person id (for the bitmap of :func:`_check_unique`).
+    ``checks`` adds the per-group summaries of :func:`_summary_checks`.
     """
     b = {k: _band(*v) for k, v in AGE_BANDS.items()}
     income = f"{b['15_64']} AND is_taxable AND NOT is_student AND gross_income IS NOT NULL"
     extra = [
         f"{ch.per_group} AS _check_{i}" for i, ch in enumerate(checks) if ch.per_group is not None
     ]
-    if id_range:
-        extra += ["min(person_id) AS _id_min", "max(person_id) AS _id_max"]
     extras = "".join(f",\n      {e}" for e in extra)
     # count_if rather than count(*) FILTER: a plain sum of booleans, no selection per aggregate.
     return f"""
@@ -785,16 +781,25 @@ ORDER BY year, indicator, scope
 _BITMAP_BITS = 1 << 29
 
 
+def _id_range(con: duckdb.DuckDBPyConnection, rel: _Relation) -> tuple[int, int] | None:
+    """The smallest and largest person id (integer ids), None if there are none."""
+    lo, hi = con.execute(f"SELECT min(person_id), max(person_id) FROM ({rel.sql})").fetchone()
+    return None if lo is None else (int(lo), int(hi))
+
+
 def _check_unique(con: duckdb.DuckDBPyConnection, rel: _Relation) -> None:
     """Raise if a person appears more than once in a data year.
 
     Integer ids whose range fits in :data:`_BITMAP_BITS` are counted with a bitmap
     (``bitstring_agg``): one bit per possible id, so the check reads the ids once, with no hash
-    table, and all years in one query when their bitmaps fit together. Otherwise one data year
-    at a time, so that the hash table of person ids holds one year's population whatever the
-    number of years; text ids are hashed to 64 bits first, which proves them distinct where the
-    hashes are (and the ids themselves are compared where they are not). With files split by
-    year, Parquet statistics let each query skip the other years' row groups.
+    table, and all years in one query when their bitmaps fit together. The range comes from
+    the Parquet statistics where the files have them (DuckDB answers an ungrouped min and max
+    from them without reading the column); should an id fall outside it (statistics that
+    lie), the hash table takes over. Otherwise one data year at a time, so that the hash table
+    of person ids holds one year's population whatever the number of years; text ids are
+    hashed to 64 bits first, which proves them distinct where the hashes are (and the ids
+    themselves are compared where they are not). With files split by year, Parquet statistics
+    let each query skip the other years' row groups.
     """
     years = [y for (y,) in con.execute("SELECT DISTINCT year FROM _partial ORDER BY 1").fetchall()]
     years = [y for y in years if y is not None]
@@ -802,22 +807,22 @@ def _check_unique(con: duckdb.DuckDBPyConnection, rel: _Relation) -> None:
         return
     id_type = rel.types["person_id"]
     counts: dict[int, tuple[int, int]] = {}
-    bits = 0
-    if _type_class(id_type) == "integer":
-        lo, hi = con.execute("SELECT min(_id_min), max(_id_max) FROM _partial").fetchone()
-        if lo is None:
-            return
-        bits = int(hi) - int(lo) + 1
+    id_range = _id_range(con, rel) if _type_class(id_type) == "integer" else None
+    bits = 0 if id_range is None else id_range[1] - id_range[0] + 1
     if 0 < bits <= _BITMAP_BITS:
+        lo, hi = id_range
         distinct = f"bit_count(bitstring_agg(person_id, {lo}::{id_type}, {hi}::{id_type}))"
         batches = [years] if bits * len(years) <= _BITMAP_BITS else [[y] for y in years]
-        for batch in batches:
-            for year, n, d in con.execute(
-                f"SELECT year, count(person_id), {distinct} FROM ({rel.sql}) "
-                f"WHERE year IN ({', '.join(str(int(y)) for y in batch)}) GROUP BY year"
-            ).fetchall():
-                counts[year] = (n, d)
-    else:
+        try:
+            for batch in batches:
+                for year, n, d in con.execute(
+                    f"SELECT year, count(person_id), {distinct} FROM ({rel.sql}) "
+                    f"WHERE year IN ({', '.join(str(int(y)) for y in batch)}) GROUP BY year"
+                ).fetchall():
+                    counts[year] = (n, d)
+        except duckdb.OutOfRangeException:
+            counts.clear()
+    if not counts:
         hashed = "hash(person_id)" if _type_class(id_type) == "text" else "person_id"
         for year in years:
             where = f"WHERE year = {int(year)}"
@@ -917,11 +922,10 @@ def aggregate(
         _load_addresses(con, arel, key_cast)  # a small table: always checked
         _create_enum_types(con, PERSONS)
         checks = _summary_checks(PERSONS, prel.types) if options.validate else []
-        id_range = options.check_unique and _type_class(prel.types["person_id"]) == "integer"
         try:
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE _partial AS "
-                + _partial_sql(prel, key_cast, options, checks, id_range)
+                + _partial_sql(prel, key_cast, options, checks)
             )
         except duckdb.Error as exc:
             raise DataSourceError(f"{prel.label}: cannot aggregate persons: {exc}") from exc
