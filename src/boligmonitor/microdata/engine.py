@@ -787,6 +787,20 @@ def _id_range(con: duckdb.DuckDBPyConnection, rel: _Relation) -> tuple[int, int]
     return None if lo is None else (int(lo), int(hi))
 
 
+def _equal_neighbours(
+    con: duckdb.DuckDBPyConnection, rel: _Relation, year: int, key: str
+) -> bool:
+    """Whether two persons of ``year`` have the same ``key``: sorted, a key equal to the one
+    before it. A sort, unlike a hash table of distinct keys, spills to disk in bounded memory.
+    """
+    (n,) = con.execute(
+        f"SELECT count(*) FROM (SELECT k, lag(k) OVER (ORDER BY k) AS previous FROM "
+        f"(SELECT {key} AS k FROM ({rel.sql}) WHERE year = {int(year)} AND person_id IS NOT NULL)"
+        f") WHERE k = previous"
+    ).fetchone()
+    return n > 0
+
+
 def _check_unique(con: duckdb.DuckDBPyConnection, rel: _Relation) -> None:
     """Raise if a person appears more than once in a data year.
 
@@ -795,51 +809,49 @@ def _check_unique(con: duckdb.DuckDBPyConnection, rel: _Relation) -> None:
     table, and all years in one query when their bitmaps fit together. The range comes from
     the Parquet statistics where the files have them (DuckDB answers an ungrouped min and max
     from them without reading the column); should an id fall outside it (statistics that
-    lie), the hash table takes over. Otherwise one data year at a time, so that the hash table
-    of person ids holds one year's population whatever the number of years; text ids are
-    hashed to 64 bits first, which proves them distinct where the hashes are (and the ids
-    themselves are compared where they are not). With files split by year, Parquet statistics
-    let each query skip the other years' row groups.
+    lie), the sort takes over. Otherwise one data year at a time the ids are sorted and each
+    compared with the one before (:func:`_equal_neighbours`), so that memory holds at most one
+    year's population whatever the number of years; text ids are hashed to 64 bits first,
+    which proves them distinct where the hashes are (and the ids themselves are compared where
+    they are not). With files split by year, Parquet statistics let each query skip the other
+    years' row groups.
     """
     years = [y for (y,) in con.execute("SELECT DISTINCT year FROM _partial ORDER BY 1").fetchall()]
     years = [y for y in years if y is not None]
     if not years:
         return
     id_type = rel.types["person_id"]
-    counts: dict[int, tuple[int, int]] = {}
+    duplicated: set[int] = set()  # the years where someone appears twice
     id_range = _id_range(con, rel) if _type_class(id_type) == "integer" else None
     bits = 0 if id_range is None else id_range[1] - id_range[0] + 1
+    done = False
     if 0 < bits <= _BITMAP_BITS:
         lo, hi = id_range
         distinct = f"bit_count(bitstring_agg(person_id, {lo}::{id_type}, {hi}::{id_type}))"
         batches = [years] if bits * len(years) <= _BITMAP_BITS else [[y] for y in years]
         try:
             for batch in batches:
-                for year, n, d in con.execute(
-                    f"SELECT year, count(person_id), {distinct} FROM ({rel.sql}) "
-                    f"WHERE year IN ({', '.join(str(int(y)) for y in batch)}) GROUP BY year"
-                ).fetchall():
-                    counts[year] = (n, d)
+                duplicated.update(
+                    year
+                    for year, n, d in con.execute(
+                        f"SELECT year, count(person_id), {distinct} FROM ({rel.sql}) "
+                        f"WHERE year IN ({', '.join(str(int(y)) for y in batch)}) GROUP BY year"
+                    ).fetchall()
+                    if n != d
+                )
+            done = True
         except duckdb.OutOfRangeException:
-            counts.clear()
-    if not counts:
-        hashed = "hash(person_id)" if _type_class(id_type) == "text" else "person_id"
+            duplicated.clear()
+    if not done:
+        text = _type_class(id_type) == "text"
         for year in years:
-            where = f"WHERE year = {int(year)}"
-            n, d = con.execute(
-                f"SELECT count(person_id), count(DISTINCT {hashed}) FROM ({rel.sql}) {where}"
-            ).fetchone()
-            if n != d and hashed != "person_id":  # a duplicate, or two ids with one hash
-                (d,) = con.execute(
-                    f"SELECT count(DISTINCT person_id) FROM ({rel.sql}) {where}"
-                ).fetchone()
-            counts[year] = (n, d)
+            if _equal_neighbours(con, rel, year, "hash(person_id)" if text else "person_id") and (
+                not text or _equal_neighbours(con, rel, year, "person_id")
+            ):
+                duplicated.add(year)
     problems: list[dict[str, object]] = []
     allowed = "one row per person and data year"
-    for year in years:
-        n_rows, n_ids = counts.get(year, (0, 0))
-        if n_rows == n_ids:
-            continue
+    for year in sorted(duplicated):
         dup = f"""
             SELECT person_id, count(*) AS n FROM ({rel.sql}) WHERE year = {int(year)}
             GROUP BY person_id HAVING count(*) > 1
