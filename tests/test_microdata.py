@@ -571,7 +571,7 @@ def test_blank_text_in_the_addresses_is_an_error(column):
     assert p["row"] == 1 and p["value"] == " "
 
 
-@pytest.mark.parametrize("code", ["XX", "XK", "YU", "ZZ", "", "D K"])
+@pytest.mark.parametrize("code", ["XX", "YU", "SU", "ZZ", "", "D K"])
 def test_a_country_that_is_not_an_iso_3166_code_is_an_error(code):
     persons = PERSONS.copy()
     persons.loc[1, "country"] = code
@@ -588,6 +588,14 @@ def test_every_assigned_iso_3166_code_is_a_country_of_origin():
     persons.loc[1, "country"] = "GB"
     r = row(aggregate(persons, ADDRESSES).indicators, "A1", 2023)
     assert r.n_non_western == 2  # person 1 (SS) and person 4 (IQ); GB is western
+
+
+def test_kosovo_under_its_user_assigned_code_xk_is_non_western():
+    persons = PERSONS.copy()
+    persons.loc[0, "country"] = "XK"
+    persons.loc[1, "country"] = "GB"
+    r = row(aggregate(persons, ADDRESSES).indicators, "A1", 2023)
+    assert r.n_non_western == 2  # person 1 (XK) and person 4 (IQ)
 
 
 def test_the_western_countries_are_iso_3166_codes():

@@ -13,7 +13,7 @@ the aggregate keeps per group the null counts, minima and maxima that the layout
 Only when those summaries show a problem does a second, diagnostic scan find the rows. The
 one-row-per-person check reads the person ids once more (see :func:`_check_unique`).
 
-The definitions follow CRITERIA.md ("Definitions shared by all versions"); the unsettled
+The definitions follow docs/law.md ("Definitions shared by all versions"); the unsettled
 readings are the fields of :class:`AggregateOptions`, each with a documented default.
 """
 
@@ -59,7 +59,7 @@ _OPEN_END_YEAR = 9999
 class AggregateOptions:
     """The readings and engine settings of one aggregation.
 
-    Readings (CRITERIA.md):
+    Readings (docs/law.md, "Open questions"):
 
     ``education_regime``
         ``"2018"`` (default; the rules of 2018 and 2021): only education taken or approved in
@@ -637,10 +637,10 @@ def _basic_education_sql(options: AggregateOptions) -> str:
     """
     education, source = _value("highest_education"), _value("education_source")
     if options.education_regime == "2013":
-        # 2013 rules: unknown education counts as basic (CRITERIA.md, 2013 item 4).
+        # 2013 rules: unknown education counts as basic (docs/law.md, the 2013 rules, criterion 4).
         return f"(highest_education IS NULL OR {education} IN ('basic', 'unknown'))"
     # 2018 rules: only education taken or approved in Denmark counts; other sources are
-    # removed, and such a person's education is then unknown (CRITERIA.md, 2018 item 3).
+    # removed, and such a person's education is then unknown (docs/law.md, the 2018 rules).
     danish = f"coalesce({source} IN ({_sql_list(DANISH_EDUCATION_SOURCES)}), FALSE)"
     if options.unknown_education_is_basic:
         return (

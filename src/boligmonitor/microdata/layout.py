@@ -51,12 +51,16 @@ EDUCATIONS: tuple[str, ...] = (
     "unknown",
 )
 EDUCATION_SOURCES: tuple[str, ...] = ("danish", "approved", "self_reported", "imputed")
-# 2018 regime: only education taken or approved in Denmark counts (CRITERIA.md, 2018 item 3).
+# 2018 regime: only education taken or approved in Denmark counts (docs/law.md, the 2018 rules).
 DANISH_EDUCATION_SOURCES: tuple[str, ...] = ("danish", "approved")
 # The officially assigned ISO 3166-1 alpha-2 codes, as pycountry ships them (it follows the
-# ISO 3166 Maintenance Agency through Debian's iso-codes). Withdrawn codes (YU, SU, CS, DD) and
-# user-assigned ones (XK, XX) are not among them.
-COUNTRY_CODES: tuple[str, ...] = tuple(sorted(c.alpha_2 for c in pycountry.countries))
+# ISO 3166 Maintenance Agency through Debian's iso-codes), and XK for Kosovo: user-assigned, but
+# the code the EU and international statistics use, and Kosovo is unambiguously non-western.
+# Withdrawn codes (YU, SU, CS, DD) are not among them: their successor states fall on both sides
+# of the western list (Slovenia and Serbia; Estonia and Russia), so the package cannot tell.
+KOSOVO = "XK"
+COUNTRY_CODES: tuple[str, ...] = tuple(sorted({c.alpha_2 for c in pycountry.countries}
+                                              | {KOSOVO}))
 # A sanity bound, not a rule of the law: more than three times Denmark's yearly GDP (about
 # 2.8e12 kroner), so no real income comes near it. It catches sentinel values for missing
 # (9.99e99, Stata's 8.99e307) and keeps every sum and mean of incomes finite.
@@ -138,7 +142,7 @@ ADDRESSES: list[InputColumn] = [
     ),
 ]
 
-# Age bands of the criteria (CRITERIA.md, "Definitions shared by all versions"), on 1 January.
+# Age bands of the criteria (docs/law.md, "Definitions shared by all versions"), on 1 January.
 AGE_BANDS: dict[str, tuple[int, int | None]] = {
     "18_64": (18, 64),
     "18plus": (18, None),
@@ -151,7 +155,7 @@ AGE_BANDS: dict[str, tuple[int, int | None]] = {
 def western_countries() -> frozenset[str]:
     """Return the ISO alpha-2 codes of the law's western countries (plus Denmark).
 
-    Every other country is non-western (almenboligloven § 61 a; CRITERIA.md "Non-western").
+    Every other country is non-western (almenboligloven § 61 a; docs/law.md, "Definitions shared by all versions").
     The list is data: ``boligmonitor/data/western_countries.csv``.
     """
     text = resources.files("boligmonitor").joinpath("data/western_countries.csv").read_text("utf-8")
