@@ -155,7 +155,8 @@ AGE_BANDS: dict[str, tuple[int, int | None]] = {
 def western_countries() -> frozenset[str]:
     """Return the ISO alpha-2 codes of the law's western countries (plus Denmark).
 
-    Every other country is non-western (almenboligloven § 61 a; docs/law.md, "Definitions shared by all versions").
+    Every other country is non-western (almenboligloven § 61 a; docs/law.md, "Definitions
+    shared by all versions").
     The list is data: ``boligmonitor/data/western_countries.csv``.
     """
     text = resources.files("boligmonitor").joinpath("data/western_countries.csv").read_text("utf-8")
