@@ -651,3 +651,128 @@ def test_a_consecutive_category_counted_on_a_suppressed_year_is_suppressed():
                          data_hidden={("a", 2022)})
     assert kept.values["category"].astype(str).tolist() == ["omdannelsesomraade"]
     assert hid.values["category"].astype(str).tolist() == [SUPPRESSED_CATEGORY]
+
+
+# --- every published output gets the statuses and categories through this module --------------
+
+
+def _tiny_data(example):
+    from boligmonitor.datasets import dataset_from_tables
+
+    refs, mem = example.references.copy(), example.memberships.copy()
+    refs.attrs, mem.attrs = {}, {}
+    return dataset_from_tables(indicators=_tiny(example), references=refs, memberships=mem)
+
+
+def test_the_assess_command_exports_no_status_or_category_of_a_tiny_area(example, tmp_path,
+                                                                         capsys):
+    from boligmonitor.cli import main
+    from conftest import write_as
+
+    data = _tiny_data(example)
+    files = [write_as(t, tmp_path / f"{n}.csv") for n, t in
+             (("ind", data.indicators), ("ref", data.references), ("mem", data.memberships))]
+    out, crit = tmp_path / "areas.csv", tmp_path / "criteria.csv"
+    assert main(["assess", "--data", str(files[0]), "--references", str(files[1]),
+                 "--memberships", str(files[2]), "--list-year", "2025", "--out", str(out),
+                 "--criteria-out", str(crit)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    areas, criteria = pd.read_csv(out), pd.read_csv(crit)
+    ring = areas[areas["area_id"] == "viborg-ringparken"].iloc[0]
+    assert ring["category"] == "suppressed" and ring["is_suppressed"]
+    assert pd.isna(ring["n_criteria_met"]) and pd.isna(ring["residents"])
+    rc = criteria[criteria["area_id"] == "viborg-ringparken"]
+    assert rc["is_met"].isna().all() and rc["is_suppressed"].all()
+    assert areas.loc[areas["area_id"] != "viborg-ringparken", "category"].ne("suppressed").all()
+    assert "  2025: Diskretioneret" in printed
+
+
+@pytest.fixture(scope="module")
+def tiny_report(example):
+    from boligmonitor.report import build_report
+
+    return build_report(_tiny_data(example), date="2025-12-01")
+
+
+def test_the_report_shows_no_status_count_or_category_of_a_tiny_area(tiny_report):
+    area = next(a for a in tiny_report.areas if a.summary.area_id == "viborg-ringparken")
+    s = area.summary
+    assert (s.category_id, s.category) == ("suppressed", "Diskretioneret")
+    assert s.n_met is None and s.criteria_met == "diskretioneret"
+    assert s.direction == "Diskretioneret" and s.residents.state == "suppressed"
+    assert not s.warnings  # a flag for next year would be a status on the same few persons
+    assert area.lines and all(ln.status == "diskretioneret" and ln.is_met is None
+                              for ln in area.lines)
+    assert "; opfyldt" not in area.explanation and "ikke opfyldt" not in area.explanation
+    assert "opfylder diskretioneret af 4 kriterier" in area.explanation
+    scores = next(t for t in tiny_report.sheets if t.key == "scores")
+    row = next(r for r in scores.rows if r[0].text == "viborg-ringparken")
+    assert {row[4].text, row[5].state} == {"Diskretioneret", "suppressed"}
+    crit = next(t for t in tiny_report.sheets if t.key == "criteria")
+    status = crit.columns.index(tiny_report.t("col_status"))
+    rows = [r for r in crit.rows if r[0].text == "viborg-ringparken" and r[2].raw == 2025]
+    assert rows and {r[status].text for r in rows} == {"diskretioneret"}
+    # The other areas keep theirs.
+    others = [a.summary for a in tiny_report.areas if a.summary.area_id != "viborg-ringparken"]
+    assert all(o.n_met is not None and o.category_id != "suppressed" for o in others)
+
+
+def test_the_report_lists_a_suppressed_category_among_the_changes_not_the_unchanged(
+        tiny_report):
+    assert "Ringparken" not in tiny_report.unchanged
+    (ch,) = [c for c in tiny_report.changes if c.area_id == "viborg-ringparken"]
+    assert ch.after == "Diskretioneret" and ch.reasons == ("diskretioneret",)
+
+
+def test_the_charts_draw_a_tiny_area_as_suppressed(example):
+    from boligmonitor import plots
+
+    data = _tiny_data(example)
+    result = data.assess()
+    shown, ind = plots.suppress_for_charts(result, data.indicators, 5)
+    ring = shown.areas[shown.areas["area_id"] == "viborg-ringparken"]
+    assert (ring["category"] == "suppressed").all() and ring["n_criteria_met"].isna().all()
+    assert ind.loc[ind["area_id"] == "viborg-ringparken", "residents"].isna().all()
+    fig = plots.plot_overview(shown, lang="da")
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    legend = [t.get_text() for ax in fig.axes if ax.get_legend()
+              for t in ax.get_legend().get_texts()]
+    assert "Diskretioneret" in legend
+    cells = {p.get_gid(): p for ax in fig.axes for p in ax.patches if p.get_gid()}
+    assert all(cells[f"cell:viborg-ringparken:{y}"].get_hatch() == "..."
+               for y in ring["list_year"])
+    assert texts  # the other areas still show their criteria met
+
+
+def test_the_projection_of_next_year_is_disclosed(example):
+    from boligmonitor.disclosure import suppress_early_warning
+
+    ind = _tiny(example)
+    ew = bm.early_warning(ind, example.references, example.memberships, list_year=2025)
+    safe = suppress_early_warning(ew, ind)
+    proj = safe.projection.areas.set_index("area_id")
+    assert proj.loc["viborg-ringparken", "category"] == "suppressed"
+    assert (proj.drop("viborg-ringparken")["category"] != "suppressed").all()
+    b = safe.boundaries[safe.boundaries["area_id"] == "viborg-ringparken"]
+    assert b[["boundary", "latest_value", "headroom"]].isna().all().all()
+
+
+def test_the_charts_of_layout_b_data_are_disclosed_too():
+    from boligmonitor import plots
+
+    cv = pd.DataFrame({
+        "area_id": ["big", "lille"], "area_name": ["Big", "Lille"],
+        "municipality": ["Viborg"] * 2, "region": ["Midtjylland"] * 2,
+        "list_year": [2025, 2025], "residents": [1500.0, 4.0],
+        "share_non_western": [0.52, 0.61], "share_outside_work_education_18_64": [0.45, 0.54],
+        "convicted_ratio_to_national": [3.3, 2.7], "share_basic_education_30_59": [0.62, 0.72],
+        "income_ratio_to_region": [0.5, 0.44]})
+    result = bm.assess(criterion_values=cv, list_years=[2025])
+    shown, ind = plots.suppress_for_charts(result, None, 5, criterion_values=cv)
+    assert ind is None
+    areas = shown.areas.set_index("area_id")
+    assert areas.loc["lille", "category"] == "suppressed"
+    assert areas.loc["big", "category"] == result.areas.set_index("area_id").loc["big",
+                                                                                 "category"]
+    lille = shown.criteria[shown.criteria["area_id"] == "lille"]
+    assert lille["value"].isna().all() and lille["is_met"].isna().all()
