@@ -475,6 +475,13 @@ def attack_statuses(criteria: pd.DataFrame, areas: pd.DataFrame, cells: dict,
             out.append(f"{where}: at least 1 of the few in {few}")
         if not met and few and len(years) * r.threshold - sum(v or 0 for v in rest) < len(few):
             out.append(f"{where}: at least 1 of the few not in the group in {few}")
+        # "Not met" with less than one whole person of room below the line: exactly 0.
+        if not met and str(r.indicator) != "share_outside_work_education_18_64":
+            for y in years:
+                room = len(years) * r.threshold - sum(
+                    v or 0 for z, v in known.items() if z != y)
+                if bases[y] > 0 and room * bases[y] < 1:
+                    out.append(f"{where}: exactly 0 of {bases[y]:g} in {y}")
     return out
 
 
@@ -516,17 +523,17 @@ def test_nothing_a_disclosed_assessment_publishes_gives_a_small_count_back(examp
     assert attack_published(shown, safe, ind, min_cell) == []
 
 
-def _tiny(example, residents: float = 3.0):
+def _tiny(example, residents: float = 3.0, **counts):
     """The example data with Ringparken shrunk to ``residents`` persons, all adults of 30-59,
     one of them convicted (crime "opfyldt"), one outside work, one with basic schooling only,
-    one non-western."""
+    one non-western; ``counts`` overrides any of these counts."""
     ind = example.indicators.copy()
     ind.attrs = {}
     ring = ind["area_id"] == "viborg-ringparken"
     small = {"residents": residents, "n_residents_18plus": residents,
              "n_residents_18_64": residents, "n_residents_30_59": residents,
              "n_basic_education_30_59": 1.0, "n_outside_work_education_18_64": 1.0,
-             "n_convicted_18plus": 1.0, "n_non_western": 1.0}
+             "n_convicted_18plus": 1.0, "n_non_western": 1.0, **counts}
     for c, v in small.items():
         ind.loc[ring, c] = v
     for share, (num, den) in SHARES.items():
@@ -570,6 +577,33 @@ def test_a_status_on_a_suppressed_base_is_suppressed_and_so_is_the_category(exam
     assert others["n_criteria_met"].tolist() == want["n_criteria_met"].tolist()
     assert crit.loc[~is_ring, "is_met"].notna().all()
     assert attack_published(suppress_indicators(ind).values, safe, ind, 5) == []
+
+
+def test_not_met_with_less_than_one_person_below_the_line_is_suppressed(example):
+    from boligmonitor.disclosure import suppress_assessment
+
+    # 20 adults, nobody convicted: the line (2 years x about 2 % x 20 < 1 person) says "not
+    # met" only if the count is 0, so the status would show the suppressed 0.
+    ind = _tiny(example, 40.0, n_residents_18plus=20.0, n_residents_18_64=15.0,
+                n_residents_30_59=10.0, n_basic_education_30_59=5.0,
+                n_outside_work_education_18_64=5.0, n_convicted_18plus=0.0,
+                n_non_western=10.0)
+    raw = bm.assess(ind, example.references, example.memberships, list_years=[2025],
+                    explain=False)
+    crime = ((raw.criteria["area_id"] == "viborg-ringparken")
+             & (raw.criteria["criterion"] == "crime")).to_numpy()
+    assert not raw.criteria.loc[crime, "is_met"].any()
+    old = dataclasses.replace(raw, criteria=suppress_criteria(
+        raw.criteria, suppress_indicators(ind), ind["area_id"]).values.assign(
+            is_met=raw.criteria["is_met"]))
+    shown = suppress_indicators(ind).values
+    assert any("crime (not met): exactly 0 of 20" in f
+               for f in attack_published(shown, old, ind, 5))
+    safe = suppress_assessment(raw, indicators=ind)
+    assert safe.criteria.loc[crime, "is_met"].isna().all()
+    # The bases are shown: the other statuses stay, and so do those of the other areas.
+    assert safe.criteria.loc[~crime, "is_met"].notna().all()
+    assert attack_published(shown, safe, ind, 5) == []
 
 
 def test_disclose_gives_the_masks_of_what_it_suppressed(example):

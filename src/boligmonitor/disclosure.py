@@ -335,9 +335,11 @@ def suppress_criteria(criteria: pd.DataFrame, suppressed: Suppressed,
     applied to the indicator table whose ``area_id`` column is ``area_ids``. The value, the
     margin and the persons to threshold of a row are suppressed where its indicator is
     suppressed in any of its data years; ``is_met`` too where the indicator's base is (a yes or
-    no on a base of a few persons bounds their count). Where only the numerator is small,
-    is_met is kept: the board must see whether a line is crossed, and on a base of at least
-    ``min_cell`` a yes or no does not reveal a small count.
+    no on a base of a few persons bounds their count), and where the value is suppressed and
+    the line lies below one person in a data year (window x threshold x base < 1: "not met"
+    would say the count is 0). Otherwise, where only the numerator is small, is_met is kept:
+    the board must see whether a line is crossed, and on a base of at least ``min_cell`` a
+    yes or no does not reveal a small count.
     """
     cols = [c for c in CRITERIA_COLUMNS if c in criteria.columns]
     ind = suppressed.values
@@ -351,11 +353,48 @@ def suppress_criteria(criteria: pd.DataFrame, suppressed: Suppressed,
         bases = pd.DataFrame({i: suppressed.mask[b] for i, b in BASE_OF.items()
                               if b in suppressed.mask.columns}, index=suppressed.mask.index)
     status_hit = _rows_fed_by(criteria, bases, area_ids, year)
+    if "is_met" in cols and "threshold" in criteria.columns:
+        status_hit |= _line_below_one_person(criteria, ind, area_ids, value_hit & ~status_hit)
     # A status hidden with its value shown could be read off value and threshold.
     hidden = {c: value_hit | status_hit for c in cols}
     if "is_met" in hidden:
         hidden["is_met"] = status_hit
     return _apply(criteria, hidden)
+
+
+# Shares of whole persons (the persons outside work are full-time persons, not whole ones).
+WHOLE_PERSON_SHARES = ("share_non_western", "share_convicted_18plus",
+                       "share_basic_education_30_59")
+
+
+def _line_below_one_person(criteria: pd.DataFrame, shown: pd.DataFrame, area_ids: pd.Series,
+                           rows: np.ndarray) -> np.ndarray:
+    """Which of the criteria ``rows`` leave less than one person of room below the line in a
+    data year, where "not met" would say that the count of that year is exactly 0: the mean of
+    the shares of a window of ``w`` years is at most the threshold ``t``, so a year's count is
+    at most ``(w x t - the other years' shown shares) x its base`` (the base as shown, else the
+    residents, which are at least as many)."""
+    flags = np.zeros(len(criteria), dtype=bool)
+    where = {(a, int(y)): i for i, (a, y) in enumerate(
+        zip(area_ids.astype(str), shown["year"], strict=True))}
+    cols = {c: _column(shown, c) for c in ("residents", *BASE_OF.values(), *BASE_OF)}
+    for k in np.flatnonzero(rows):
+        r = criteria.iloc[k]
+        ind = str(r["indicator"])
+        if ind not in WHOLE_PERSON_SHARES or pd.isna(r["threshold"]):
+            continue
+        years = parse_years(r["data_years"])
+        at = [where.get((str(r["area_id"]), y)) for y in years]
+        shares = [0.0 if i is None or np.isnan(cols[ind][i]) else cols[ind][i] for i in at]
+        for j, i in enumerate(at):
+            if i is None:
+                continue
+            base = cols[BASE_OF[ind]][i]
+            base = cols["residents"][i] if np.isnan(base) else base
+            room = len(years) * float(r["threshold"]) - (sum(shares) - shares[j])
+            if room * base < 1:
+                flags[k] = True
+    return flags
 
 
 def suppress_warning(boundaries: pd.DataFrame, suppressed: Suppressed,
