@@ -36,7 +36,9 @@ Values derived from several cells, in the criteria table and the early warning:
    suppressed where any annual cell they are built from is (the average and one year give the
    other year; ``persons_to_threshold / margin`` is the harmonic mean of the bases);
 6. the status of a criterion (``is_met``) is suppressed where its base is suppressed in any of
-   its data years: "met" on a base of 3 says at least 1 of 3 is convicted;
+   its data years ("met" on a base of 3 says at least 1 of 3 is convicted), and where its value
+   is suppressed and the line leaves less than one person of room in a data year ("not met" on
+   20 adults and a line of 2 % over 2 years says nobody is convicted);
 7. in the areas table, ``n_criteria_met`` (and the other counts of met criteria) is suppressed
    where any status of the area and list year is; the category (and the ``is_<category>``
    flags, kombineret udlejning and the consecutive-years count) where the residents or any
