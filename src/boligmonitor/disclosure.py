@@ -136,10 +136,6 @@ class Suppressed:
         return self.values.assign(is_suppressed=self.mask.any(axis=1).to_numpy())
 
 
-def _below(s: pd.Series, min_cell: int) -> np.ndarray:
-    return (s.notna() & (s < min_cell)).to_numpy()
-
-
 def _column(df: pd.DataFrame, col: str) -> np.ndarray:
     if col not in df.columns:
         return np.full(len(df), np.nan)
