@@ -362,6 +362,9 @@ def test_no_count_below_the_minimum_can_be_derived_from_a_suppressed_table(rows,
     assert not (s.mask & table.isna()).to_numpy().any()
     shown = table.notna() & ~s.mask
     assert (s.values[shown] == table[shown]).where(shown, True).all().all()
+    # A row is suppressed alike in every output that shows it (the report of another list
+    # year shows other rows beside it): the decision depends on the row alone.
+    assert suppress_indicators(table.iloc[-1:], min_cell).mask.equals(s.mask.iloc[-1:])
 
 
 # --- the criteria, their statuses and the categories (items 8 and 9) ---------------------------

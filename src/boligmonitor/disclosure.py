@@ -54,6 +54,7 @@ renderer shows a suppressed cell with its own mark ("diskretioneret").
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 
@@ -287,6 +288,12 @@ def parse_years(span: str) -> list[int]:
 # --- the criteria table ------------------------------------------------------------------------
 
 
+@functools.cache
+def _parse_years_cached(span: str) -> tuple[int, ...]:
+    # A criteria table repeats a handful of spans over every area and list year.
+    return tuple(parse_years(span))
+
+
 def _rows_fed_by(criteria: pd.DataFrame, cells: pd.DataFrame, area_ids: pd.Series,
                  years: pd.Series) -> np.ndarray:
     """Which criteria rows have, in any of their data years, a True cell of ``cells`` (columns
@@ -302,7 +309,7 @@ def _rows_fed_by(criteria: pd.DataFrame, cells: pd.DataFrame, area_ids: pd.Serie
         "_row": np.arange(len(criteria)),
         "area_id": criteria["area_id"].astype(str).to_numpy(),
         "indicator": criteria["indicator"].astype(str).to_numpy(),
-        "year": [parse_years(s) for s in criteria["data_years"].astype(str)],
+        "year": [_parse_years_cached(s) for s in criteria["data_years"].astype(str)],
     }).explode("year").dropna(subset=["year"])
     rows["year"] = rows["year"].astype("int64")
     flags[rows.merge(hits, on=["area_id", "year", "indicator"])["_row"].unique()] = True
@@ -376,20 +383,23 @@ def _line_below_one_person(criteria: pd.DataFrame, shown: pd.DataFrame, area_ids
     where = {(a, int(y)): i for i, (a, y) in enumerate(
         zip(area_ids.astype(str), shown["year"], strict=True))}
     cols = {c: _column(shown, c) for c in ("residents", *BASE_OF.values(), *BASE_OF)}
+    indicator = criteria["indicator"].astype(str).to_numpy()
+    area = criteria["area_id"].astype(str).to_numpy()
+    threshold = _column(criteria, "threshold")
+    spans = criteria["data_years"].astype(str).to_numpy()
     for k in np.flatnonzero(rows):
-        r = criteria.iloc[k]
-        ind = str(r["indicator"])
-        if ind not in WHOLE_PERSON_SHARES or pd.isna(r["threshold"]):
+        ind = indicator[k]
+        if ind not in WHOLE_PERSON_SHARES or np.isnan(threshold[k]):
             continue
-        years = parse_years(r["data_years"])
-        at = [where.get((str(r["area_id"]), y)) for y in years]
+        years = _parse_years_cached(spans[k])
+        at = [where.get((area[k], y)) for y in years]
         shares = [0.0 if i is None or np.isnan(cols[ind][i]) else cols[ind][i] for i in at]
         for j, i in enumerate(at):
             if i is None:
                 continue
             base = cols[BASE_OF[ind]][i]
             base = cols["residents"][i] if np.isnan(base) else base
-            room = len(years) * float(r["threshold"]) - (sum(shares) - shares[j])
+            room = len(years) * threshold[k] - (sum(shares) - shares[j])
             if room * base < 1:
                 flags[k] = True
     return flags
@@ -525,9 +535,12 @@ def suppress_areas(areas: pd.DataFrame, *, status_hidden: np.ndarray,
                        & (history["year"] < history["list_year"])]
         where = {(a, int(y)): i for i, (a, y) in enumerate(zip(aid, year, strict=True))}
         spans = areas["data_years"] if "data_years" in areas.columns else None
+        counted_in: dict[tuple[str, int], set[int]] = {}
+        for a, ly, y in zip(hist["area_id"].astype(str), hist["list_year"].astype(int),
+                            hist["year"].astype(int), strict=True):
+            counted_in.setdefault((a, ly), set()).add(y)
         for i in np.argsort(year, kind="stable"):  # earlier list years first: they feed later
-            rows = hist[(hist["area_id"].astype(str) == aid[i]) & (hist["list_year"] == year[i])]
-            for counted in rows["year"].astype(int).unique():
+            for counted in sorted(counted_in.get((aid[i], int(year[i])), ())):
                 j = where.get((aid[i], int(counted)))
                 if j is not None:
                     cat_hidden[i] |= cat_hidden[j]
