@@ -613,7 +613,8 @@ def test_disclose_gives_the_masks_of_what_it_suppressed(example):
     from boligmonitor.disclosure import SUPPRESSED_CATEGORY, disclose
 
     ind = _tiny(example)
-    raw = bm.assess(ind, example.references, example.memberships, list_years=[2025])
+    # 2016: a published list says Ringparken was not on it, which the engine agrees with.
+    raw = bm.assess(ind, example.references, example.memberships, list_years=[2016, 2025])
     d = disclose(raw, indicators=ind)
     is_ring = (raw.criteria["area_id"] == "viborg-ringparken").to_numpy()
     assert d.criteria_mask.columns.tolist() == ["value", "margin", "persons_to_threshold",
@@ -625,6 +626,15 @@ def test_disclose_gives_the_masks_of_what_it_suppressed(example):
     statuses = [c for c in d.areas_mask.columns if not c.startswith("explanation")]
     assert not d.areas_mask.loc[~ring, statuses].to_numpy().any()
     assert (d.assessment.areas.loc[ring, "category"] == SUPPRESSED_CATEGORY).all()
+    # The variants of the computed category go with it; the published category is public.
+    for c in ("category_certain", "category_possible", "category_if_listable"):
+        assert (d.assessment.areas.loc[ring, c] == SUPPRESSED_CATEGORY).all(), c
+    agrees = raw.areas["agrees_with_published"].notna().to_numpy()
+    assert (ring & agrees).any()
+    assert d.areas_mask.loc[ring & agrees, "agrees_with_published"].all()
+    assert d.assessment.areas.loc[ring, "agrees_with_published"].isna().all()
+    assert "published_category" not in d.areas_mask.columns
+    assert (d.assessment.areas.loc[ring & agrees, "published_category"] == "none").all()
     assert d.indicators is not None and d.indicators.mask["n_convicted_18plus"].any()
 
 

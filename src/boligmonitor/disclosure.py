@@ -40,8 +40,9 @@ Values derived from several cells, in the criteria table and the early warning:
    is suppressed and the line leaves less than one person of room in a data year ("not met" on
    20 adults and a line of 2 % over 2 years says nobody is convicted);
 7. in the areas table, ``n_criteria_met`` (and the other counts of met criteria) is suppressed
-   where any status of the area and list year is; the category (and the ``is_<category>``
-   flags, kombineret udlejning and the consecutive-years count) where the residents or any
+   where any status of the area and list year is; the category (with its variants certain,
+   possible and if listable, the ``is_<category>`` flags, agreement with the published list,
+   kombineret udlejning and the consecutive-years count) where the residents or any
    status are suppressed, or where a counted year of a consecutive-years category was computed
    from data and is itself suppressed: a shown category with the shown statuses would give a
    hidden status back ("udsat" with 1 of 3 shown criteria met says the fourth is met).
@@ -111,6 +112,8 @@ BASE_OF: dict[str, str] = {
 }
 
 CRITERIA_COLUMNS = ("value", "margin", "persons_to_threshold", "is_met")
+# The areas table's computed categories (the published one is public).
+CATEGORY_COLUMNS = ("category", "category_certain", "category_possible", "category_if_listable")
 WARNING_COLUMNS = ("boundary", "latest_value", "headroom")
 
 
@@ -555,16 +558,19 @@ def suppress_areas(areas: pd.DataFrame, *, status_hidden: np.ndarray,
     for c in areas.columns:
         if c in ("n_criteria_met", "n_criteria_unknown") or c.startswith("n_met_"):
             hidden[c] = np.asarray(status_hidden, bool)
+    # agrees_with_published would tell the hidden category from the published one.
     for c in [*(f"is_{c}" for c in CATEGORY_IDS), "is_kombineret_udlejning",
-              "n_consecutive_years"]:
+              "n_consecutive_years", "agrees_with_published"]:
         if c in areas.columns:
             hidden[c] = cat_hidden
     out = _apply(areas, hidden)
     values, mask = out.values, out.mask
-    if "category" in areas.columns:
-        mask["category"] = cat_hidden
-        values["category"] = pd.Categorical(
-            np.where(cat_hidden, SUPPRESSED_CATEGORY, areas["category"].astype(str)))
+    # The computed category and its variants (certain, possible, if listable); the published
+    # category is public and stays.
+    for c in [c for c in areas.columns if c in CATEGORY_COLUMNS]:
+        mask[c] = cat_hidden & areas[c].notna().to_numpy()
+        values[c] = pd.Categorical(np.where(
+            mask[c].to_numpy(), SUPPRESSED_CATEGORY, areas[c].astype(object)))
     return Suppressed(values, mask)
 
 
