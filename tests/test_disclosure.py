@@ -823,3 +823,14 @@ def test_the_charts_of_layout_b_data_are_disclosed_too():
                                                                                  "category"]
     lille = shown.criteria[shown.criteria["area_id"] == "lille"]
     assert lille["value"].isna().all() and lille["is_met"].isna().all()
+
+
+def test_a_negative_minimum_is_one_clear_error_on_the_command_line(capsys):
+    from boligmonitor.cli import main
+    from boligmonitor.errors import OptionError
+
+    with pytest.raises(OptionError, match="min_cell must be >= 0, got -1"):
+        suppress_indicators(_row(), min_cell=-1)
+    assert main(["plot", "--min-cell", "-1", "--format", "svg"]) == 2
+    err = capsys.readouterr().err
+    assert "min_cell must be >= 0, got -1" in err and "Traceback" not in err

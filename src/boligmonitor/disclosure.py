@@ -62,6 +62,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from boligmonitor.errors import OptionError
 from boligmonitor.schemas import CATEGORY_IDS, SHARE_COUNTS
 
 DEFAULT_MIN_CELL = 5
@@ -148,7 +149,8 @@ def _column(df: pd.DataFrame, col: str) -> np.ndarray:
 
 def _check_min_cell(min_cell: int) -> None:
     if min_cell < 0:
-        raise ValueError(f"min_cell must be >= 0, got {min_cell}")
+        # An OptionError is a ValueError too, and the CLI turns it into one line and exit 2.
+        raise OptionError(f"min_cell must be >= 0, got {min_cell} (allowed: a whole number >= 0)")
 
 
 # --- the annual indicator table ----------------------------------------------------------------
