@@ -333,7 +333,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from boligmonitor.disclosure import DEFAULT_MIN_CELL
+    from boligmonitor.disclosure import DEFAULT_MIN_CELL, SUPPRESSED_CATEGORY
     from boligmonitor.labels import label
     from boligmonitor.report import build_report, n_steps, write_report
 
@@ -345,7 +345,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     with tqdm(total=n_steps(content), desc="report", unit="step", file=sys.stderr,
               leave=False, disable=None) as bar:
         paths = write_report(content, out, progress=lambda _step: bar.update(1))
-    cats = sum(1 for s in content.summary if s.category_id not in ("none", "undetermined"))
+    cats = sum(1 for s in content.summary
+               if s.category_id not in ("none", "undetermined", SUPPRESSED_CATEGORY))
     mark = f" ({content.example_mark})" if content.is_example else ""
     echo(label("cli.report_summary", args.lang).format(
         title=content.title, mark=mark, n_areas=len(content.summary), n_listed=cats,
@@ -399,7 +400,8 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     warning = None
     if data.indicators is not None:
         warning = data.early_warning(year, rules=args.rules)
-    shown, indicators = suppress_for_charts(result, data.indicators, args.min_cell)
+    shown, indicators = suppress_for_charts(result, data.indicators, args.min_cell,
+                                            criterion_values=data.criterion_values)
     warning = suppress_warning_for_charts(warning, data.indicators, args.min_cell)
     figures = board_charts(shown, indicators=indicators, warning=warning, list_year=year,
                            plan_period=(int(first), int(last)), lang=args.lang,
