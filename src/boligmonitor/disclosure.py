@@ -1,4 +1,4 @@
-"""Statistical disclosure control for published outputs (CRITERIA.md, "Disclosure").
+"""Statistical disclosure control for published outputs (docs/disclosure.md).
 
 Statistics Denmark asks for at least 3 persons behind any published cell; derived products
 often use 5. Published outputs (report, exports, charts) must not show counts below a
