@@ -1,0 +1,105 @@
+"""Everything the board sees (:func:`board_charts`), and the disclosure control of the charts'
+inputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from boligmonitor.plots.dashboard import plot_area_dashboard
+from boligmonitor.plots.early_warning import plot_early_warning
+from boligmonitor.plots.margins import plot_margins
+from boligmonitor.plots.overview import plot_overview
+from boligmonitor.plots.raw_vs_averaged import plot_raw_vs_averaged
+from boligmonitor.plots.tables import (
+    CRITERION_ORDER,
+    PLAN_PERIOD,
+    example_flag,
+    latest_list_year,
+    select_rows,
+    table_of,
+)
+from boligmonitor.plots.trend import plot_trend
+
+# --- disclosure --------------------------------------------------------------------------------
+
+
+def suppress_for_charts(
+    result: Any, indicators: pd.DataFrame | None = None, min_cell: int | None = None
+) -> tuple[Any, pd.DataFrame | None]:
+    """Return ``result`` and ``indicators`` with the cells disclosure control suppresses set to
+    NaN (drawn as gaps): counts below ``min_cell`` and the shares and averages built on them
+    (:mod:`boligmonitor.disclosure`). Categories and whether a criterion is met are kept.
+    """
+    import dataclasses
+
+    from boligmonitor.disclosure import DEFAULT_MIN_CELL, suppress_criteria, suppress_indicators
+
+    if indicators is None:
+        return result, None
+    sup = suppress_indicators(indicators, DEFAULT_MIN_CELL if min_cell is None else min_cell)
+    crit = suppress_criteria(result.criteria, sup, indicators["area_id"]).marked()
+    return dataclasses.replace(result, criteria=crit), sup.values
+
+
+def suppress_warning_for_charts(
+    warning: Any, indicators: pd.DataFrame | None, min_cell: int | None = None
+) -> Any:
+    """Return the early ``warning`` with the boundary, latest value and headroom set to NaN
+    (drawn as gaps) in every row fed by a cell that disclosure control suppresses
+    (:func:`boligmonitor.disclosure.suppress_warning`). ``indicators`` is the annual table
+    (layout a) the warning was computed from, before suppression; without it, or without a
+    warning, ``warning`` is returned as given.
+    """
+    import dataclasses
+
+    from boligmonitor.disclosure import DEFAULT_MIN_CELL, suppress_indicators, suppress_warning
+
+    if warning is None or indicators is None:
+        return warning
+    sup = suppress_indicators(indicators, DEFAULT_MIN_CELL if min_cell is None else min_cell)
+    shown = suppress_warning(warning.boundaries, sup, indicators["area_id"]).values
+    return dataclasses.replace(warning, boundaries=shown)
+
+
+# --- everything the board sees ---------------------------------------------------------------
+
+
+def board_charts(
+    result: Any,
+    *,
+    indicators: pd.DataFrame | None = None,
+    warning: Any = None,
+    list_year: int | None = None,
+    plan_period: tuple[int, int] | None = PLAN_PERIOD,
+    lang: str = "da",
+    is_example: bool | None = None,
+) -> dict[str, Figure]:
+    """Every board chart for ``result``, by a file-friendly name (no file is written).
+
+    ``overview``, ``margins_<year>``, ``trend_<criterion>`` for each criterion of the list,
+    ``dashboard_<area_id>`` for each area, ``raw_vs_averaged_<area_id>`` (employment, when
+    ``indicators`` is given) and ``early_warning_<year>`` (when ``warning`` is given).
+    """
+    criteria = table_of(result, "criteria")
+    flag = example_flag(is_example, result, criteria)
+    year = latest_list_year(criteria, list_year)
+    figs: dict[str, Figure] = {}
+    common = {"lang": lang, "is_example": flag}
+    figs["overview"] = plot_overview(result, plan_period=plan_period, **common)
+    figs[f"margins_{year}"] = plot_margins(result, year, **common)
+    latest = select_rows(criteria[criteria["list_year"] == year], None)
+    crits = [c for c in CRITERION_ORDER if c in set(latest["criterion"])]
+    for crit in crits:
+        figs[f"trend_{crit}"] = plot_trend(result, crit, plan_period=plan_period, **common)
+    for area in dict.fromkeys(criteria["area_id"].astype(str)):
+        figs[f"dashboard_{area}"] = plot_area_dashboard(result, area, plan_period=plan_period,
+                                                        **common)
+        if indicators is not None and "employment" in crits:
+            figs[f"raw_vs_averaged_{area}"] = plot_raw_vs_averaged(
+                result, indicators, area, "employment", plan_period=plan_period, **common)
+    if warning is not None:
+        figs[f"early_warning_{int(warning.list_year)}"] = plot_early_warning(warning, **common)
+    return figs
