@@ -17,7 +17,8 @@ relative threshold already turned into its value through the reference values), 
 moves is drawn moving, and a change of rule set is marked.
 
 Artists that tests and callers look for carry a ``gid``: ``"threshold"``, ``"met-side"``,
-``"plan-period"``, ``"regime-change"``, ``"latest-label"``, ``"example-mark"``, ``"area:<id>"``,
+``"plan-period"``, ``"regime-change"``, ``"latest-label"``, ``"example-mark"``, ``"title"``,
+``"area:<id>"``,
 ``"cell:<area_id>:<list_year>"``, ``"margin:<criterion>"``, ``"raw:<area_id>"``,
 ``"averaged:<area_id>"``, ``"boundary:<criterion>"``.
 

@@ -49,9 +49,9 @@ def suppress_warning_for_charts(
 ) -> Any:
     """Return the early ``warning`` with the boundary, latest value and headroom set to NaN
     (drawn as gaps) in every row fed by a cell that disclosure control suppresses
-    (:func:`boligmonitor.disclosure.suppress_warning`). ``indicators`` is the annual table
-    (layout a) the warning was computed from, before suppression; without it, or without a
-    warning, ``warning`` is returned as given.
+    (:func:`boligmonitor.disclosure.suppress_warning`), marked in a column ``is_suppressed``.
+    ``indicators`` is the annual table (layout a) the warning was computed from, before
+    suppression; without it, or without a warning, ``warning`` is returned as given.
     """
     import dataclasses
 
@@ -60,7 +60,8 @@ def suppress_warning_for_charts(
     if warning is None or indicators is None:
         return warning
     sup = suppress_indicators(indicators, DEFAULT_MIN_CELL if min_cell is None else min_cell)
-    shown = suppress_warning(warning.boundaries, sup, indicators["area_id"]).values
+    # Marked: the chart says "suppressed" where a row's numbers are hidden, not "missing".
+    shown = suppress_warning(warning.boundaries, sup, indicators["area_id"]).marked()
     return dataclasses.replace(warning, boundaries=shown)
 
 

@@ -1,12 +1,16 @@
-"""The drawing core every chart shares: figure and panel creation, the example-data mark,
-titles, legends, threshold steps and limits, category cells, and the text helpers that keep
-text from the data inside its place."""
+"""The drawing core every chart shares: figure and panel creation, the example-data mark, titles,
+legends and notes, labels in data coordinates, fixed ticks, threshold steps and limits,
+category cells, and the marking of suppressed and missing values.
+
+A figure made here is laid out by :class:`~boligmonitor.plots.layout.ChartLayout` (once, from
+its size and the text it holds); a chart drawn into a caller's Axes leaves the caller's figure
+and its layout alone.
+"""
 
 from __future__ import annotations
 
 import functools
 import math
-import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -14,14 +18,23 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.patches import Patch
+from matplotlib.text import Annotation, Text
+from matplotlib.ticker import MaxNLocator
 
 from boligmonitor import style
 from boligmonitor.labels import has_label, label
+from boligmonitor.plots.layout import ChartLayout
+from boligmonitor.plots.text import data_text
+
+TITLE_SIZE = 10
+# The steps matplotlib's own tick locator uses: ticks at 1, 2, 2.5 or 5 times a power of ten.
+TICK_STEPS = (1, 2, 2.5, 5, 10)
 
 
 def styled(func: Any) -> Any:
-    """Build the chart inside the package's matplotlib settings (fonts, sizes, SVG salt)."""
+    """Build the chart inside the package's matplotlib settings (fonts, sizes, mathtext off)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -30,41 +43,44 @@ def styled(func: Any) -> Any:
 
     return wrapper
 
-# An area name on an axis or in a legend: at most two lines of this many characters. A longer
-# name would take the whole width of a panel and collapse its axes to nothing (the layout
-# engine then gives up and draws the chart unlaid, with a warning).
-NAME_WIDTH = 24
 
-
-def short_name(name: Any, width: int = NAME_WIDTH, max_lines: int = 2) -> str:
-    """``name`` wrapped to ``max_lines`` lines of ``width`` characters, cut with an ellipsis."""
-    text = " ".join(str(name).split())
-    lines = textwrap.wrap(text, width, max_lines=max_lines, placeholder=" …",
-                          break_long_words=True, break_on_hyphens=True)
-    return "\n".join(lines) if lines else text
+# --- labels ------------------------------------------------------------------------------------
 
 
 def criterion_label(criterion: str, lang: str) -> str:
+    """The catalogue's name of a criterion; an id the catalogue does not know, as data text."""
     key = f"criterion.{criterion}"
-    return label(key, lang) if has_label(key) else criterion
+    return label(key, lang) if has_label(key) else data_text(criterion)
 
 
 def classification_label(cid: str, lang: str) -> str:
     key = f"classification.{cid}"
-    return label(key, lang) if has_label(key) else cid
+    return label(key, lang) if has_label(key) else data_text(cid)
 
 
 def category_label(cat: str, lang: str) -> str:
     key = f"category.{cat}"
-    return label(key, lang) if has_label(key) else cat
+    return label(key, lang) if has_label(key) else data_text(cat)
+
+
+def gap_label(is_suppressed: bool, lang: str) -> str:
+    """What a gap in a chart is: a suppressed figure (disclosure control) or a missing one."""
+    return label("text.suppressed" if is_suppressed else "text.missing", lang)
 
 
 # --- figures and axes ------------------------------------------------------------------------
 
 
 def new_figure(width: float, height: float) -> Figure:
-    # A bare Figure, not pyplot: no global state, nothing shown, nothing kept alive.
-    return Figure(figsize=(width, height), layout="constrained")
+    """A bare Figure (not pyplot: no global state, nothing shown, nothing kept alive), laid out
+    by the charts' own layout engine."""
+    return Figure(figsize=(width, height), dpi=style.RC["figure.dpi"], layout=ChartLayout())
+
+
+def layout_of(fig: Figure) -> ChartLayout | None:
+    """The chart layout of ``fig``, or None for a figure the caller made."""
+    engine = fig.get_layout_engine()
+    return engine if isinstance(engine, ChartLayout) else None
 
 
 def single_axes(ax: Axes | None, height: float) -> tuple[Figure, Axes, bool]:
@@ -100,31 +116,107 @@ def criterion_panels(
     return fig, grid, created, nrows, ncols
 
 
-def mark_example(fig: Figure, ax: Axes | None, created: bool, lang: str) -> None:
-    """The visible example-data mark: on the figure when the chart owns it, else on the axes."""
+# --- title, mark, legends, notes -----------------------------------------------------------------
+
+
+def mark_example(fig: Figure, ax: Axes | None, lang: str) -> Text:
+    """The visible example-data mark: on the figure's title line when the chart owns the
+    figure, else in the corner of ``ax``."""
     text = label("text.example_data", lang).upper()
     box = {"boxstyle": "round,pad=0.3", "facecolor": "#FFFFFF", "edgecolor": style.EXAMPLE_COLOR,
            "linewidth": 1.0}
     kw = {"color": style.EXAMPLE_COLOR, "fontweight": "bold", "fontsize": 8, "bbox": box,
           "ha": "right", "va": "top", "gid": "example-mark", "zorder": 10}
-    if created or ax is None:
-        fig.text(0.995, 0.995, text, **kw)
-    else:
-        ax.text(0.99, 0.98, text, transform=ax.transAxes, **kw)
+    layout = layout_of(fig)
+    if layout is not None or ax is None:
+        mark = fig.text(0.995, 0.995, text, **kw)
+        if layout is not None:
+            layout.set_mark(mark)
+        return mark
+    return ax.text(0.99, 0.98, text, transform=ax.transAxes, **kw)
 
 
 def finish(fig: Figure, ax: Axes | None, created: bool, is_example: bool, lang: str) -> Figure:
+    """The last step of every chart: the example-data mark where the data is example data."""
     if is_example:
-        mark_example(fig, ax, created, lang)
+        mark_example(fig, None if created else ax, lang)
     return fig
 
 
-def chart_title(target: Figure | Axes, text: str, created: bool) -> None:
-    if isinstance(target, Figure):
-        if created:
-            target.suptitle(text, x=0.01, ha="left", fontsize=10, fontweight="bold")
-    else:
-        target.set_title(text, loc="left", fontweight="bold")
+def chart_title(fig: Figure, ax: Axes | None, text: str, created: bool, **ax_kw: Any) -> None:
+    """The chart's title: the figure title (gid ``"title"``, fitted beside the mark) when the
+    chart owns the figure, else the left title of ``ax`` (none if ``ax`` is None)."""
+    layout = layout_of(fig) if created else None
+    if layout is not None:
+        layout.set_title(fig.text(0, 1, text, fontsize=TITLE_SIZE, fontweight="bold",
+                                  ha="left", va="top", gid="title"))
+    elif ax is not None:
+        ax.set_title(text, loc="left", **{"fontweight": "bold", **ax_kw})
+
+
+def legend_entries(*axes: Axes, keep: Iterable[str] | None = None
+                   ) -> tuple[list[Any], list[str]]:
+    """The legend entries of ``axes``: one per label (a threshold drawn in five panels is one
+    entry), except the areas' lines, which keep an entry each even where two areas' shortened
+    names are alike. ``keep``: only these labels (no area lines)."""
+    keep = None if keep is None else set(keep)
+    handles: list[Any] = []
+    labels_: list[str] = []
+    for ax in axes:
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            if keep is not None:
+                if lab not in keep or lab in labels_:
+                    continue
+            elif lab in labels_ and not str(h.get_gid()).startswith("area:"):
+                continue
+            handles.append(h)
+            labels_.append(lab)
+    return handles, labels_
+
+
+def footer_legend(fig: Figure, handles: Sequence[Any], labels_: Sequence[str], *, ncol: int,
+                  align: Axes | None = None, **kw: Any) -> Legend:
+    """A figure legend in the chart's footer: centred, or left-aligned with panel ``align``;
+    with fewer than ``ncol`` columns where the figure is too narrow for them."""
+    loc = "lower center" if align is None else "lower left"
+    # No pad around the box: the layout places the box itself where it measured it.
+    legend = fig.legend(list(handles), list(labels_), loc=loc, ncol=ncol, borderaxespad=0,
+                        **kw)
+    layout = layout_of(fig)
+    if layout is not None:
+        layout.add_footer(legend, align, ncols=ncol)
+    return legend
+
+
+def footer_note(fig: Figure, text: str, *, align: Axes | None = None, max_lines: int = 6,
+                **kw: Any) -> Text:
+    """A note in the chart's footer, below the legends, wrapped to the width it has."""
+    note = fig.text(0, 0, text, ha="left", va="top", **kw)
+    layout = layout_of(fig)
+    if layout is not None:
+        layout.add_footer(note, align, max_lines=max_lines)
+    return note
+
+
+def data_label(ax: Axes, text: str, xy: tuple[float, float], *, offset: float = 0.0,
+               **kw: Any) -> Annotation:
+    """A label left-aligned ``offset`` points right of the data point ``xy``, kept inside
+    ``ax`` (its x range is widened for it once the chart is laid out)."""
+    ann = ax.annotate(text, xy, xytext=(offset, 0), textcoords="offset points",
+                      **{"ha": "left", "va": "center", **kw})
+    layout = layout_of(ax.get_figure(root=True))
+    if layout is not None:
+        layout.keep_inside(ax, ann, (float(xy[0]), float(xy[1])))
+    return ann
+
+
+def fixed_ticks(axis: Any, lo: float, hi: float, nbins: int) -> None:
+    """Ticks at round values between ``lo`` and ``hi``, at most ``nbins`` intervals, fixed
+    now: a panel that the layout makes wider or taller gets no other ticks, so the room its
+    tick labels take is the room they were measured at."""
+    ticks = MaxNLocator(nbins=nbins, steps=list(TICK_STEPS)).tick_values(lo, hi)
+    eps = 1e-9 * max(abs(hi - lo), 1e-12)
+    axis.set_ticks([float(t) for t in ticks if lo - eps <= t <= hi + eps])
 
 
 # --- thresholds ------------------------------------------------------------------------------
@@ -197,13 +289,13 @@ def met_text(row: pd.Series) -> str:
     return text
 
 
-def category_legend(fig_or_ax: Any, cats: Iterable[str], lang: str, **kw: Any) -> None:
+def category_handles(cats: Iterable[str], lang: str) -> list[Patch]:
+    """Legend entries of the categories in ``cats``, least to most severe."""
     present = [c for c in style.CATEGORY_ORDER if c in set(cats)]
     present += [c for c in dict.fromkeys(cats) if c not in present]
-    handles = [Patch(facecolor=style.CATEGORY_COLORS.get(c, "#FFF"), edgecolor="#777777",
-                     hatch=style.CATEGORY_HATCH.get(c), hatchcolor=style.HATCH_COLOR,
-                     label=category_label(c, lang))
-               for c in present]
-    fig_or_ax.legend(handles=handles, **kw)
+    return [Patch(facecolor=style.CATEGORY_COLORS.get(c, "#FFF"), edgecolor="#777777",
+                  hatch=style.CATEGORY_HATCH.get(c), hatchcolor=style.HATCH_COLOR,
+                  label=category_label(c, lang))
+            for c in present]
 
 

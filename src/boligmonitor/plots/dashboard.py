@@ -15,10 +15,12 @@ from matplotlib.patches import Rectangle
 from boligmonitor import style
 from boligmonitor.labels import label
 from boligmonitor.plots.core import (
-    category_legend,
+    category_handles,
     chart_title,
     criterion_label,
     finish,
+    footer_legend,
+    legend_entries,
     met_text,
     panel_grid,
     styled,
@@ -32,6 +34,7 @@ from boligmonitor.plots.tables import (
     select_rows,
     table_of,
 )
+from boligmonitor.plots.text import data_text, short_name
 from boligmonitor.plots.trend import draw_trend
 
 # --- one area's dashboard --------------------------------------------------------------------
@@ -50,7 +53,7 @@ def _category_strip(ax: Axes, areas: pd.DataFrame, years: list[int], lang: str) 
         ax.add_patch(Rectangle((y - 0.5, 0), 1, 1, facecolor=style.CATEGORY_COLORS.get(cat, "#FFF"),
                                edgecolor="#FFFFFF", hatch=style.CATEGORY_HATCH.get(cat),
                                hatchcolor=style.HATCH_COLOR, linewidth=1.0,
-                               gid=f"cell:{row['area_id']}:{y}"))
+                               gid=f"cell:{data_text(row['area_id'])}:{y}"))
         ax.text(y, 0.5, met_text(row), ha="center", va="center", fontsize=6.5,
                 color=style.CATEGORY_TEXT.get(cat, "#000"))
     ax.set_ylim(0, 1)
@@ -96,8 +99,12 @@ def plot_area_dashboard(
     strip.set_xlim(years[0] - 0.5, years[-1] + 1.1)
     strip.set_xticks([])
     strip.set_title(label("column.category", lang), loc="left", fontsize=8)
-    category_legend(strip, cats, lang, loc="lower left", bbox_to_anchor=(0, 1.25),
-                     ncol=min(4, max(1, len(set(cats)))), fontsize=7)
+    # The categories' legend: right above the strip, on the line of its title (at the strip's
+    # edge, so the room it takes does not depend on the strip's size).
+    where = ({"loc": "lower right", "bbox_to_anchor": (1, 1)} if created
+             else {"loc": "lower left", "bbox_to_anchor": (0, 1.25)})
+    strip.legend(handles=category_handles(cats, lang), ncol=min(4, max(1, len(set(cats)))),
+                 fontsize=7, borderaxespad=0.2, **where)
     axes = []
     for i, crit in enumerate(crits):
         a = fig.add_subplot(grid[1 + i // ncols, i % ncols])
@@ -114,28 +121,24 @@ def plot_area_dashboard(
         axes.append(a)
     for j in range(len(crits), nrows * ncols):
         fig.add_subplot(grid[1 + j // ncols, j % ncols]).set_axis_off()
+    # The figure's title is fitted to its room by the layout; a title in a caller's figure
+    # gets the name shortened to one line.
     name = area_name_of(rows, area_id)
-    if created:
-        chart_title(fig, label("chart.dashboard_title", lang).format(area=name), created)
-    else:
-        strip.set_title(label("chart.dashboard_title", lang).format(area=name), loc="left",
-                        fontsize=8.5, fontweight="bold")
-    uniq: dict[str, Any] = {}
+    name = data_text(name) if created else short_name(name, 60, 1)
+    chart_title(fig, strip, label("chart.dashboard_title", lang).format(area=name), created,
+                fontsize=8.5)
     if axes:
-        keep = {label("chart.threshold", lang), label("chart.met_side", lang)}
+        keep = {label("chart.threshold", lang), label("chart.met_side", lang),
+                label("chart.regime_change", lang)}
         if plan_period is not None:
             keep.add(label("chart.plan_period", lang).format(start=plan_period[0],
                                                               end=plan_period[1]))
-        keep.add(label("chart.regime_change", lang))
-        for a in axes:
-            handles, labels_ = a.get_legend_handles_labels()
-            uniq.update({lab: h for h, lab in zip(handles, labels_, strict=True)
-                         if lab in keep and lab not in uniq})
+        handles, labels_ = legend_entries(*axes, keep=keep)
         if created:
-            fig.legend(uniq.values(), uniq.keys(), loc="outside lower center", ncol=4)
+            footer_legend(fig, handles, labels_, ncol=4)
         else:
-            axes[-1].legend(uniq.values(), uniq.keys(), loc="upper center",
-                            bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7)
+            axes[-1].legend(handles, labels_, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+                            ncol=2, fontsize=7)
     return finish(fig, None if created else strip, created,
                    example_flag(is_example, result, criteria, areas_tab), lang)
 

@@ -14,9 +14,13 @@ from boligmonitor.plots.core import (
     chart_title,
     criterion_label,
     criterion_panels,
+    data_label,
     finish,
+    fixed_ticks,
+    footer_legend,
+    gap_label,
+    layout_of,
     limits,
-    short_name,
     styled,
 )
 from boligmonitor.plots.tables import (
@@ -25,6 +29,10 @@ from boligmonitor.plots.tables import (
     table_of,
     unit_of_indicator,
 )
+from boligmonitor.plots.text import data_text, short_name
+
+# Ticks on the value axis: at most this many intervals (fixed, see core.fixed_ticks).
+X_BINS = 5
 
 
 @styled
@@ -73,7 +81,13 @@ def plot_early_warning(
         latest = sub["latest_value"].to_numpy(float)
         bound = sub["boundary"].to_numpy(float)
         head = sub["headroom"].to_numpy(float)
-        for y, lv, bv, h in zip(ypos, latest, bound, head, strict=True):
+        # Rows without numbers: say why, where the table says whether they were suppressed.
+        hidden = (sub["is_suppressed"].to_numpy(bool) if "is_suppressed" in sub else None)
+        lo, hi = limits(np.concatenate([latest, bound]), pad=0.15)
+        for k, (y, lv, bv, h) in enumerate(zip(ypos, latest, bound, head, strict=True)):
+            if hidden is not None and not (np.isfinite(lv) and np.isfinite(bv)):
+                data_label(a, gap_label(bool(hidden[k]), lang), (lo, y), offset=2,
+                           fontsize=6.5, color="#444444")
             if np.isfinite(lv) and np.isfinite(bv):
                 color = style.NOT_MET_COLOR if h > 0 else style.MET_COLOR
                 a.plot([lv, bv], [y, y], color=color, linewidth=3, alpha=0.45,
@@ -83,15 +97,18 @@ def plot_early_warning(
                            color=style.MET_COLOR, zorder=4)
                 text = (style.fmt_margin(h, unit, lang).lstrip("+") if h > 0
                         else label("chart.no_room", lang))
-                a.annotate(text, (max(lv, bv), y), xytext=(4, 0), textcoords="offset points",
-                           fontsize=6.5, va="center", ha="left")
+                data_label(a, text, (max(lv, bv), y), offset=4, fontsize=6.5)
         a.plot(latest, ypos, linestyle="none", marker="o", color=style.NOT_MET_COLOR,
-               markersize=5, gid=f"latest:{crit}", label=label("chart.latest_value", lang))
+               markersize=5, gid=f"latest:{data_text(crit)}",
+               label=label("chart.latest_value", lang))
         a.plot(bound, ypos, linestyle="none", marker="|", color=style.THRESHOLD_COLOR,
-               markersize=12, markeredgewidth=2, gid=f"boundary:{crit}",
+               markersize=12, markeredgewidth=2, gid=f"boundary:{data_text(crit)}",
                label=label("chart.boundary", lang))
-        lo, hi = limits(np.concatenate([latest, bound]), pad=0.15)
-        a.set_xlim(lo, hi + 0.35 * (hi - lo))
+        # Room for the labels right of the marks: as much as they need in a chart laid out
+        # by the package (the layout widens the range), a third more in a caller's figure.
+        own = layout_of(fig) is not None
+        a.set_xlim(lo, hi + (0.0 if own else 0.35 * (hi - lo)))
+        fixed_ticks(a.xaxis, lo, hi + 0.35 * (hi - lo), X_BINS)
         a.set_ylim(-0.7, len(sub) - 0.3)
         a.set_yticks(ypos)
         a.set_yticklabels([short_name(n) for n in sub["area_name"]])
@@ -109,8 +126,8 @@ def plot_early_warning(
     if first_ax is not None:
         handles, labels_ = first_ax.get_legend_handles_labels()
         if created:
-            chart_title(fig, title, created)
-            fig.legend(handles, labels_, loc="outside lower center", ncol=2)
+            chart_title(fig, None, title, created)
+            footer_legend(fig, handles, labels_, ncol=2)
         else:
             first_ax.legend(handles, labels_, loc="lower right", fontsize=6.5)
     return finish(fig, first_ax, created, example_flag(is_example, warning, b), lang)

@@ -18,8 +18,11 @@ from boligmonitor.plots.core import (
     classification_label,
     criterion_label,
     criterion_panels,
+    data_label,
     finish,
-    short_name,
+    fixed_ticks,
+    footer_legend,
+    gap_label,
     styled,
 )
 from boligmonitor.plots.tables import (
@@ -29,6 +32,7 @@ from boligmonitor.plots.tables import (
     select_rows,
     table_of,
 )
+from boligmonitor.plots.text import data_text, short_name
 
 
 def _bar_colors(met: pd.Series) -> tuple[list[str], list[str | None]]:
@@ -44,6 +48,10 @@ def _bar_colors(met: pd.Series) -> tuple[list[str], list[str | None]]:
             colors.append(style.NOT_MET_COLOR)
             hatches.append(None)
     return colors, hatches
+
+
+# Ticks on the margin axis: at most this many intervals (fixed, see core.fixed_ticks).
+X_BINS = 5
 
 
 @styled
@@ -84,7 +92,8 @@ def plot_margins(
         ypos = np.arange(len(sub))
         margins = sub["margin"].to_numpy(float)
         bars = a.barh(ypos, np.nan_to_num(margins, nan=0.0), color=colors, hatch=hatches,
-                      edgecolor="#333333", linewidth=0.4, height=0.65, gid=f"margin:{crit}")
+                      edgecolor="#333333", linewidth=0.4, height=0.65,
+                      gid=f"margin:{data_text(crit)}")
         for b, m in zip(bars, margins, strict=True):
             if np.isnan(m):
                 b.set_visible(False)  # a gap, never a zero-length bar that reads as "at the line"
@@ -92,20 +101,20 @@ def plot_margins(
         lim = np.nanmax(np.abs(margins)) if np.isfinite(margins).any() else 1.0
         lim = lim * 1.55 if lim > 0 else 1.0
         a.set_xlim(-lim, lim)
+        fixed_ticks(a.xaxis, -lim, lim, X_BINS)
         hidden = (sub["is_suppressed"].to_numpy(bool) if "is_suppressed" in sub
                   else np.zeros(len(sub), bool))
         for y, m, is_hidden in zip(ypos, margins, hidden, strict=True):
             # Labels on the met side of the line: clear of the area names on the left.
-            gap = label("text.suppressed" if is_hidden else "text.missing", lang)
-            text = style.fmt_margin(m, unit, lang) if np.isfinite(m) else gap
-            a.text(max(m, 0) if np.isfinite(m) else 0, y, " " + text, ha="left", va="center",
-                   fontsize=6.5)
+            text = (style.fmt_margin(m, unit, lang) if np.isfinite(m)
+                    else gap_label(bool(is_hidden), lang))
+            data_label(a, " " + text, (max(m, 0) if np.isfinite(m) else 0, y), fontsize=6.5)
         a.set_yticks(ypos)
         a.set_yticklabels([short_name(n) for n in sub["area_name"]])
         a.xaxis.set_major_formatter(style.axis_formatter(unit, lang, margin=True))
         a.set_xlabel(style.unit_suffix(unit, lang, margin=True), fontsize=7)
         cl = str(sub["classification"].iloc[0])
-        sym = str(sub["operator_symbol"].iloc[0]) if "operator_symbol" in sub else ""
+        sym = data_text(sub["operator_symbol"].iloc[0]) if "operator_symbol" in sub else ""
         thr = sub["threshold"].dropna()
         thr_text = style.fmt_value(float(thr.iloc[0]), unit, lang) if len(thr) else "–"
         a.set_title(f"{criterion_label(crit, lang)}\n({classification_label(cl, lang)}: "
@@ -121,9 +130,9 @@ def plot_margins(
                      label=label("status.unknown", lang))]
     title = label("chart.margins_title", lang).format(year=year)
     if created:
-        chart_title(fig, title, created)
-        fig.legend(handles=handles, loc="outside lower center", ncol=3,
-                   title=label("chart.margins_note", lang), title_fontsize=7)
+        chart_title(fig, None, title, created)
+        footer_legend(fig, handles, [h.get_label() for h in handles], ncol=3,
+                      title=label("chart.margins_note", lang), title_fontsize=7)
     elif first_ax is not None:
         first_ax.legend(handles=handles, loc="lower right", fontsize=6.5)
     return finish(fig, first_ax, created, example_flag(is_example, result, table), lang)

@@ -13,10 +13,13 @@ from matplotlib.patches import Rectangle
 from boligmonitor import style
 from boligmonitor.labels import label
 from boligmonitor.plots.core import (
-    category_legend,
+    category_handles,
+    chart_title,
+    data_label,
     finish,
+    footer_legend,
+    footer_note,
     met_text,
-    short_name,
     single_axes,
     styled,
 )
@@ -27,6 +30,7 @@ from boligmonitor.plots.tables import (
     resolve_areas,
     table_of,
 )
+from boligmonitor.plots.text import data_text, short_name
 
 
 @styled
@@ -67,7 +71,8 @@ def plot_overview(
                                     facecolor=style.CATEGORY_COLORS.get(cat, "#FFFFFF"),
                                     edgecolor="#FFFFFF", linewidth=1.5,
                                     hatch=style.CATEGORY_HATCH.get(cat),
-                                    hatchcolor=style.HATCH_COLOR, gid=f"cell:{area}:{y}"))
+                                    hatchcolor=style.HATCH_COLOR,
+                                    gid=f"cell:{data_text(area)}:{y}"))
             ax_.text(y, r, met_text(row), ha="center", va="center", fontsize=6.5,
                      color=style.CATEGORY_TEXT.get(cat, "#000"))
     if plan_period is not None:
@@ -75,9 +80,8 @@ def plot_overview(
         ax_.add_patch(Rectangle((start - 0.5, -0.5), end - start + 1, len(area_ids),
                                 fill=False, edgecolor="#000000", linewidth=1.2,
                                 gid="plan-period", zorder=5))
-        ax_.text(start - 0.5, len(area_ids) - 0.45,
-                 label("chart.plan_period", lang).format(start=start, end=end), va="top",
-                 ha="left", fontsize=7)
+        data_label(ax_, label("chart.plan_period", lang).format(start=start, end=end),
+                   (start - 0.5, len(area_ids) - 0.45), va="top", fontsize=7)
     ax_.set_xlim(years[0] - 0.5, years[-1] + 0.5)
     ax_.set_ylim(len(area_ids) - 0.5 + (0.45 if plan_period else 0), -0.5)
     ax_.set_yticks(range(len(area_ids)))
@@ -89,12 +93,20 @@ def plot_overview(
     for s in ax_.spines.values():
         s.set_visible(False)
     ax_.tick_params(length=0)
-    ax_.set_title(label("chart.overview_title", lang), loc="left", fontweight="bold", pad=28)
-    category_legend(ax_, cats, lang, loc="upper left", bbox_to_anchor=(0, -0.02),
-                     ncol=min(4, max(1, len(set(cats)))))
-    ax_.text(0, -0.02 - 0.12 * (1 + (len(set(cats)) - 1) // 4) * (6 / max(len(area_ids), 3)),
-             label("chart.overview_note", lang), transform=ax_.transAxes, fontsize=6.5,
-             va="top", ha="left", wrap=True, color="#333333")
+    handles = category_handles(cats, lang)
+    ncol = min(4, max(1, len(set(cats))))
+    note = label("chart.overview_note", lang)
+    if created:
+        chart_title(fig, ax_, label("chart.overview_title", lang), created)
+        footer_legend(fig, handles, [h.get_label() for h in handles], ncol=ncol, align=ax_)
+        footer_note(fig, note, align=ax_, fontsize=6.5, color="#333333")
+    else:
+        ax_.set_title(label("chart.overview_title", lang), loc="left", fontweight="bold",
+                      pad=28)
+        ax_.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.02), ncol=ncol)
+        ax_.text(0, -0.02 - 0.12 * (1 + (len(set(cats)) - 1) // 4)
+                 * (6 / max(len(area_ids), 3)), note, transform=ax_.transAxes, fontsize=6.5,
+                 va="top", ha="left", wrap=True, color="#333333")
     return finish(fig, ax_, created, example_flag(is_example, result, tab), lang)
 
 

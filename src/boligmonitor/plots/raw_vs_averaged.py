@@ -14,9 +14,11 @@ from boligmonitor.labels import label
 from boligmonitor.plots.core import (
     chart_title,
     criterion_label,
+    data_label,
     finish,
+    fixed_ticks,
+    footer_legend,
     limits,
-    short_name,
     single_axes,
     step_xy,
     styled,
@@ -30,6 +32,10 @@ from boligmonitor.plots.tables import (
     table_of,
     unit_of_indicator,
 )
+from boligmonitor.plots.text import data_text, short_name
+
+HEIGHT = 3.4  # inches
+Y_BINS = 7  # ticks on the value axis: at most this many intervals (see core.fixed_ticks)
 
 
 def _last_data_year(span: str, list_year: int) -> float:
@@ -75,7 +81,7 @@ def plot_raw_vs_averaged(
         dtype=float)
     years = sorted(set(int(y) for y in raw.index) | set(int(x) for x in rows["x"]))
     raw = raw.groupby(level=0).first().reindex(years)
-    fig, ax_, created = single_axes(ax, 3.4)
+    fig, ax_, created = single_axes(ax, HEIGHT)
     if plan_period is not None:
         start, end = plan_period[0] - lag, plan_period[1] - lag
         ax_.axvspan(start - 0.5, end + 0.5, color=style.PLAN_COLOR, alpha=style.PLAN_ALPHA,
@@ -87,21 +93,21 @@ def plot_raw_vs_averaged(
     ax_.plot(xs, ys, color=style.THRESHOLD_COLOR, linewidth=1.4, marker="", gid="threshold",
              label=label("chart.threshold", lang), zorder=3)
     ax_.plot(years, raw.to_numpy(float), color=style.OKABE_ITO["sky_blue"], linestyle="--",
-             marker="o", linewidth=1.1, gid=f"raw:{area_id}",
+             marker="o", linewidth=1.1, gid=f"raw:{data_text(area_id)}",
              label=label("chart.raw_values", lang), zorder=4)
     avg = rows.set_index("x")["value"].reindex(years)
     ax_.plot(years, avg.to_numpy(float), color=style.OKABE_ITO["blue"], linestyle="-",
-             marker="s", linewidth=2.0, gid=f"averaged:{area_id}",
+             marker="s", linewidth=2.0, gid=f"averaged:{data_text(area_id)}",
              label=label("chart.averaged_values", lang), zorder=5)
     known = avg.dropna()
     if len(known):
-        ax_.annotate(style.fmt_value(float(known.iloc[-1]), unit, lang),
-                     (float(known.index[-1]), float(known.iloc[-1])), xytext=(5, 0),
-                     textcoords="offset points", fontsize=7, va="center",
-                     color=style.OKABE_ITO["blue"], gid="latest-label")
+        data_label(ax_, style.fmt_value(float(known.iloc[-1]), unit, lang),
+                   (float(known.index[-1]), float(known.iloc[-1])), offset=5, fontsize=7,
+                   color=style.OKABE_ITO["blue"], gid="latest-label")
     lo, hi = limits(np.concatenate([raw.to_numpy(float), avg.to_numpy(float),
                                      thr.to_numpy(float)]))
     ax_.set_ylim(lo, hi)
+    fixed_ticks(ax_.yaxis, lo, hi, Y_BINS)
     ax_.set_xlim(years[0] - 0.5, years[-1] + 1.2)
     ax_.yaxis.set_major_formatter(style.axis_formatter(unit, lang))
     ax_.set_xlabel(label("chart.data_year", lang))
@@ -115,11 +121,17 @@ def plot_raw_vs_averaged(
     top.set_xticks([t + lag for t in ticks])
     top.set_xticklabels([str(t + lag) for t in ticks])
     top.set_xlabel(label("chart.list_year", lang), fontsize=7)
+    # The figure's title is fitted to its room by the layout; in a caller's figure the name is
+    # shortened to one line.
+    name = area_name_of(rows, area_id)
     title = label("chart.raw_title", lang).format(
-        area=short_name(area_name_of(rows, area_id), 60, 1),
+        area=data_text(name) if created else short_name(name, 60, 1),
         criterion=criterion_label(criterion, lang))
-    chart_title(ax_, title, True)
-    ax_.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    chart_title(fig, ax_, title, created)
+    if created:
+        footer_legend(fig, *ax_.get_legend_handles_labels(), ncol=2)
+    else:
+        ax_.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     return finish(fig, ax_, created, example_flag(is_example, result, table, indicators), lang)
 
 

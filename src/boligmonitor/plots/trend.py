@@ -18,9 +18,13 @@ from boligmonitor.plots.core import (
     chart_title,
     classification_label,
     criterion_label,
+    data_label,
     finish,
+    fixed_ticks,
+    footer_legend,
+    layout_of,
+    legend_entries,
     limits,
-    short_name,
     single_axes,
     step_xy,
     styled,
@@ -34,8 +38,29 @@ from boligmonitor.plots.tables import (
     select_rows,
     table_of,
 )
+from boligmonitor.plots.text import data_text, short_name
+
+HEIGHT = 3.4  # inches, the trend chart of its own
+# Ticks on the value axis: at most this many intervals, in a chart of its own and in a small
+# multiple (fixed, so that a panel's tick labels do not change with its size).
+Y_BINS = 7
+Y_BINS_COMPACT = 4
+LATEST_OFFSET = 6  # points between an area's last point and its latest-value label
 
 # --- the trend panel -------------------------------------------------------------------------
+
+
+def _spread(values: list[float], lo: float, hi: float, gap: float) -> list[float]:
+    """``values`` (ascending) moved apart to at least ``gap`` from each other, upwards first,
+    then down from the top where they would pass ``hi`` less half a gap."""
+    placed: list[float] = []
+    for v in values:
+        placed.append(max(v, placed[-1] + gap) if placed else v)
+    top = hi - gap / 2
+    for i in range(len(placed) - 1, -1, -1):
+        limit = top if i == len(placed) - 1 else placed[i + 1] - gap
+        placed[i] = min(placed[i], limit)
+    return placed
 
 
 def draw_trend(
@@ -76,9 +101,9 @@ def draw_trend(
                    linewidth=0, zorder=0, gid="plan-period",
                    label=label("chart.plan_period", lang).format(start=start, end=end))
         if not compact:
-            ax.text((max(start, all_years[0]) - 0.45), hi, label("chart.plan_period", lang)
-                    .format(start=start, end=end), va="top", ha="left", fontsize=7,
-                    color="#444444")
+            data_label(ax, label("chart.plan_period", lang).format(start=start, end=end),
+                       (max(start, all_years[0]) - 0.45, hi), va="top", fontsize=7,
+                       color="#444444")
 
     # The rule sets in force, and where they change.
     by_year = rows.drop_duplicates("list_year").set_index("list_year")["rules"].astype(str)
@@ -95,9 +120,9 @@ def draw_trend(
                        label=label("chart.regime_change", lang))
         # Room for the text: a rule set in force for a single year is marked by its lines only.
         if not compact and end - y >= 2:
-            ax.text(y - 0.45, lo + 0.02 * (hi - lo),
-                    label("chart.regime", lang).format(rules=rid),
-                    fontsize=7, color=style.REGIME_COLOR, va="bottom", ha="left")
+            data_label(ax, label("chart.regime", lang).format(rules=data_text(rid)),
+                       (y - 0.45, lo + 0.02 * (hi - lo)), fontsize=7,
+                       color=style.REGIME_COLOR, va="bottom")
 
     # The threshold of each year, and the side of it that counts as met.
     n_lines = len(thresholds)
@@ -122,27 +147,29 @@ def draw_trend(
         sub = rows[rows["area_id"] == area].set_index("list_year")["value"]
         sub = sub.reindex(all_years).astype(float)
         st = style.series_style((style_index or {}).get(area, i))
-        ax.plot(all_years, sub.to_numpy(float), gid=f"area:{area}", zorder=4,
+        ax.plot(all_years, sub.to_numpy(float), gid=f"area:{data_text(area)}", zorder=4,
                 label=short_name(area_name_of(rows, area)), **st)
         known = sub.dropna()
         if len(known):
             latest.append((int(known.index[-1]), float(known.iloc[-1]), float(known.iloc[-1]),
                            st["color"]))
     if not compact:
-        # The latest value of each area, pushed apart where two would overlap.
-        gap = 0.055 * (hi - lo)
+        # The latest value of each area, right of its last point, pushed apart where two
+        # would overlap, and kept between the panel's top and bottom.
         order = sorted(range(len(latest)), key=lambda k: latest[k][1])
-        placed: list[float] = []
-        for k in order:
+        placed = _spread([latest[k][1] for k in order], lo, hi, 0.055 * (hi - lo))
+        for k, y_text in zip(order, placed, strict=True):
             x_last, v_last, _, color = latest[k]
-            y_text = max(v_last, placed[-1] + gap) if placed else v_last
-            placed.append(y_text)
-            ax.annotate(style.fmt_value(v_last, unit, lang), (x_last, v_last),
-                        xytext=(x_last + 0.25, y_text), textcoords="data", va="center",
-                        ha="left", fontsize=7, color=color, gid="latest-label", zorder=5)
+            data_label(ax, style.fmt_value(v_last, unit, lang), (x_last, y_text),
+                       offset=LATEST_OFFSET, fontsize=7, color=color, gid="latest-label",
+                       zorder=5)
 
-    ax.set_xlim(x_lo, x_hi + (1.6 if not compact else 0.0))
+    # A chart laid out by the package widens its x range for the labels as far as they need;
+    # in a caller's figure, room for them is kept as before.
+    own = layout_of(ax.get_figure(root=True)) is not None
+    ax.set_xlim(x_lo, x_hi + (0.0 if compact or own else 1.6))
     ax.set_ylim(lo, hi)
+    fixed_ticks(ax.yaxis, lo, hi, Y_BINS_COMPACT if compact else Y_BINS)
     ax.yaxis.set_major_formatter(style.axis_formatter(unit, lang))
     # Compact panels: about four year ticks; a full chart: every year or every second.
     step = max(1, math.ceil(len(all_years) / 4)) if compact else (1 if len(all_years) <= 8 else 2)
@@ -194,22 +221,24 @@ def plot_trend(
         raise KeyError(f"no rows for criterion {criterion!r}"
                        + (f" in classification {classification!r}" if classification else ""))
     area_ids = resolve_areas(rows, areas)
-    fig, ax_, created = single_axes(ax, 3.4)
+    fig, ax_, created = single_axes(ax, HEIGHT)
     draw_trend(ax_, rows, area_ids, lang=lang, plan_period=plan_period,
                 years=None if list_years is None else sorted(int(y) for y in list_years),
                 compact=False)
     title = label("chart.trend_title", lang).format(criterion=criterion_label(criterion, lang))
     if classification is not None:
         title += f" ({classification_label(classification, lang)})"
-    chart_title(ax_, title, True)
-    handles, labels_ = ax_.get_legend_handles_labels()
-    uniq = dict(zip(labels_, handles, strict=True))
+    chart_title(fig, ax_, title, created)
+    handles, labels_ = legend_entries(ax_)
     # Say why a line breaks off or is missing: gaps are missing or suppressed figures.
     gaps = any(np.isnan(np.asarray(a.get_ydata(), float)).any()
                for a in ax_.get_lines() if str(a.get_gid()).startswith("area:"))
-    ax_.legend(uniq.values(), uniq.keys(), loc="upper center", bbox_to_anchor=(0.5, -0.18),
-               ncol=min(4, len(uniq)), title=label("chart.gaps_note", lang) if gaps else None,
-               title_fontsize=7)
+    kw = {"ncol": min(4, len(handles)), "title_fontsize": 7,
+          "title": label("chart.gaps_note", lang) if gaps else None}
+    if created:
+        footer_legend(fig, handles, labels_, **kw)
+    else:
+        ax_.legend(handles, labels_, loc="upper center", bbox_to_anchor=(0.5, -0.18), **kw)
     return finish(fig, ax_, created, example_flag(is_example, result, criteria), lang)
 
 
