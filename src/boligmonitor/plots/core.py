@@ -25,8 +25,8 @@ from matplotlib.ticker import MaxNLocator
 
 from boligmonitor import style
 from boligmonitor.labels import has_label, label
-from boligmonitor.plots.layout import ChartLayout
-from boligmonitor.plots.text import data_text
+from boligmonitor.plots.layout import PAD, WSPACE, ChartLayout
+from boligmonitor.plots.text import data_text, text_width
 
 TITLE_SIZE = 10
 # The steps matplotlib's own tick locator uses: ticks at 1, 2, 2.5 or 5 times a power of ten.
@@ -210,13 +210,43 @@ def data_label(ax: Axes, text: str, xy: tuple[float, float], *, offset: float = 
     return ann
 
 
+def _tick_values(lo: float, hi: float, nbins: int) -> list[float]:
+    ticks = MaxNLocator(nbins=nbins, steps=list(TICK_STEPS)).tick_values(lo, hi)
+    eps = 1e-9 * max(abs(hi - lo), 1e-12)
+    return [float(t) for t in ticks if lo - eps <= t <= hi + eps]
+
+
 def fixed_ticks(axis: Any, lo: float, hi: float, nbins: int) -> None:
     """Ticks at round values between ``lo`` and ``hi``, at most ``nbins`` intervals, fixed
     now: a panel that the layout makes wider or taller gets no other ticks, so the room its
     tick labels take is the room they were measured at."""
-    ticks = MaxNLocator(nbins=nbins, steps=list(TICK_STEPS)).tick_values(lo, hi)
-    eps = 1e-9 * max(abs(hi - lo), 1e-12)
-    axis.set_ticks([float(t) for t in ticks if lo - eps <= t <= hi + eps])
+    axis.set_ticks(_tick_values(lo, hi, nbins))
+
+
+def value_ticks(axis: Any, lo: float, hi: float, nbins: int, room: float) -> None:
+    """Fixed ticks (as :func:`fixed_ticks`) along a horizontal value axis: at most ``nbins``
+    intervals, fewer where their labels would not stand side by side in a panel ``room``
+    inches wide."""
+    fmt = axis.get_major_formatter()
+    size = style.RC["xtick.labelsize"]
+    ticks = _tick_values(lo, hi, nbins)
+    for n in range(nbins, 0, -1):
+        ticks = _tick_values(lo, hi, n)
+        if len(ticks) < 2:
+            break
+        widest = max(text_width(fmt(t, i), size) for i, t in enumerate(ticks))
+        if (ticks[1] - ticks[0]) / (hi - lo) * room >= 1.3 * widest:
+            break
+    axis.set_ticks(ticks)
+
+
+def panel_room(ncols: int, beside: Iterable[str]) -> float:
+    """The width (inches) a panel of a chart of ``ncols`` columns has, about, next to the
+    tick labels ``beside`` it (area names)."""
+    size = style.RC["ytick.labelsize"]
+    names = max((text_width(line, size) for s in beside for line in str(s).split("\n")),
+                default=0.0)
+    return (style.FIG_WIDTH - 2 * PAD - WSPACE * (ncols - 1)) / ncols - names - 0.15
 
 
 # --- thresholds ------------------------------------------------------------------------------

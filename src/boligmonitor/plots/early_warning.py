@@ -16,12 +16,13 @@ from boligmonitor.plots.core import (
     criterion_panels,
     data_label,
     finish,
-    fixed_ticks,
     footer_legend,
     gap_label,
     layout_of,
     limits,
+    panel_room,
     styled,
+    value_ticks,
 )
 from boligmonitor.plots.tables import (
     example_flag,
@@ -108,11 +109,12 @@ def plot_early_warning(
         # by the package (the layout widens the range), a third more in a caller's figure.
         own = layout_of(fig) is not None
         a.set_xlim(lo, hi + (0.0 if own else 0.35 * (hi - lo)))
-        fixed_ticks(a.xaxis, lo, hi + 0.35 * (hi - lo), X_BINS)
+        a.xaxis.set_major_formatter(style.axis_formatter(unit, lang))
+        names = [short_name(n) for n in sub["area_name"]]
+        value_ticks(a.xaxis, lo, hi + 0.35 * (hi - lo), X_BINS, panel_room(ncols, names))
         a.set_ylim(-0.7, len(sub) - 0.3)
         a.set_yticks(ypos)
-        a.set_yticklabels([short_name(n) for n in sub["area_name"]])
-        a.xaxis.set_major_formatter(style.axis_formatter(unit, lang))
+        a.set_yticklabels(names)
         a.set_xlabel(style.unit_suffix(unit, lang), fontsize=7)
         w = int(sub["window"].iloc[0])
         nxt = int(sub["next_year"].iloc[0])

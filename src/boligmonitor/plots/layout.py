@@ -14,6 +14,11 @@ notes, stacked, at the bottom). :class:`ChartLayout` places them:
 3. it widens the data range of a panel where a label drawn in data coordinates (a latest value,
    a margin) would otherwise cross the panel's edge.
 
+Tick labels along an axis are the one thing whose room depends on a panel's size (the last
+year's label reaches beyond the edge by less in a wider panel): each is measured once as its
+reach from its tick and its tick's place in the panel, and the sizes where the margins and the
+panels agree are found by iterating on those numbers (no drawing, no measuring again).
+
 Nothing in a panel's decorations depends on the panel's size: legends and notes sit in the
 footer or at a panel's edge, tick positions are fixed when the chart is drawn (no locator that
 adds ticks as a panel grows), labels in data coordinates are kept out of the measurement. So
@@ -24,7 +29,7 @@ the saved bytes are the same.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from matplotlib.axes import Axes
@@ -40,7 +45,8 @@ GAP = 5 / 72  # inches between the title line, the grid and each footer item
 WSPACE = 10 / 72  # inches between two columns of panels, beyond their decorations
 HSPACE = 8 / 72  # inches between two rows of panels, beyond their decorations
 LABEL_PAD = 2 / 72  # inches between a data label and its panel's right edge
-TITLE_LINES = 2
+TITLE_LINES = 2  # a figure title at most
+PANEL_TITLE_LINES = 4  # a panel's title at most
 
 
 @dataclass
@@ -127,68 +133,54 @@ class ChartLayout(LayoutEngine):
             return
         grid = axes[0].get_subplotspec().get_topmost_subplotspec().get_gridspec()
         nrows, ncols = grid.get_geometry()
-        spans = []
+        panels = []
         for ax in axes:
             spec = ax.get_subplotspec().get_topmost_subplotspec()
             if spec.get_gridspec() is not grid:
                 raise ValueError("ChartLayout lays out the panels of one grid only")
-            spans.append((spec.rowspan.start, spec.rowspan.stop - 1,
-                          spec.colspan.start, spec.colspan.stop - 1))
+            span = (spec.rowspan.start, spec.rowspan.stop - 1, spec.colspan.start,
+                    spec.colspan.stop - 1)
+            panels.append(_measure(ax, span, renderer))
 
-        # 1. Each panel's decorations, in inches beyond its edges; data labels measured once.
-        label_extra = [self._label_extent(ax, text, anchor, renderer)
-                       for ax, text, anchor in self._labels]
-        left, right = [0.0] * ncols, [0.0] * ncols
-        top, bottom = [0.0] * nrows, [0.0] * nrows
-        for ax, (r0, r1, c0, c1) in zip(axes, spans, strict=True):
-            box = ax.get_window_extent(renderer)
-            tight = ax.get_tightbbox(renderer, for_layout_only=True) or box
-            left[c0] = max(left[c0], (box.x0 - tight.x0) / dpi)
-            right[c1] = max(right[c1], (tight.x1 - box.x1) / dpi)
-            top[r0] = max(top[r0], (tight.y1 - box.y1) / dpi)
-            bottom[r1] = max(bottom[r1], (box.y0 - tight.y0) / dpi)
+        # 1. Measured once: the panels' decorations, the data labels' reach.
+        for ax, text, anchor in self._labels:
+            if ax in axes:
+                panels[axes.index(ax)].labels.append(
+                    self._label_reach(ax, text, anchor, renderer))
 
-        # 2. Columns: the width left after the decorations, shared by the width ratios.
+        # 2. Columns: their widths and the room beside them, solved in arithmetic.
         wr = list(grid.get_width_ratios() or [1.0] * ncols)
-        free_w = width - 2 * PAD - sum(left) - sum(right) - WSPACE * (ncols - 1)
-        free_w = max(free_w, 0.2 * width)
-        col_x0, col_x1 = [], []
-        x = PAD
-        for c in range(ncols):
-            x += left[c]
-            col_x0.append(x)
-            x += free_w * wr[c] / sum(wr)
-            col_x1.append(x)
-            x += right[c] + WSPACE
+        col_x0, col_x1 = _solve(panels, ncols, wr, width - 2 * PAD, WSPACE, horizontal=True)
+        col_x0 = [PAD + x for x in col_x0]
+        col_x1 = [PAD + x for x in col_x1]
 
-        # 3. The title line and the footer, fitted to their width; their heights.
+        # 3. Panel titles fitted to the room up to the next column; the title line; the footer.
+        for p in panels:
+            if p.title is not None:
+                right = col_x0[p.c1 + 1] - GAP if p.c1 + 1 < ncols else width - PAD
+                p.top += _fit(p.title, right - col_x0[p.c0], renderer, PANEL_TITLE_LINES)
         top_band = PAD + self._title_line(fig, width, height, renderer)
-        footer_h = self._fit_footer(fig, width, axes, spans, col_x0, renderer)
-        bottom_band = PAD + sum(h for h in footer_h) + GAP * len(footer_h)
+        footer_h = self._fit_footer(fig, width, axes, panels, col_x0, renderer)
+        bottom_band = PAD + sum(footer_h) + GAP * len(footer_h)
 
-        # 4. Rows: the height left, shared by the height ratios.
+        # 4. Rows, the same way, in the height left.
         hr = list(grid.get_height_ratios() or [1.0] * nrows)
-        free_h = (height - top_band - bottom_band - sum(top) - sum(bottom)
-                  - HSPACE * (nrows - 1))
-        free_h = max(free_h, 0.2 * height)
-        row_y0, row_y1 = [], []
-        y = height - top_band
-        for r in range(nrows):
-            y -= top[r]
-            row_y1.append(y)
-            y -= free_h * hr[r] / sum(hr)
-            row_y0.append(y)
-            y -= bottom[r] + HSPACE
+        row_start, row_end = _solve(panels, nrows, hr, height - top_band - bottom_band,
+                                    HSPACE, horizontal=False)
+        # Rows run top down, from the top of the grid.
+        row_y1 = [height - top_band - y for y in row_start]
+        row_y0 = [height - top_band - y for y in row_end]
 
-        for ax, (r0, r1, c0, c1) in zip(axes, spans, strict=True):
-            x0, x1, y0, y1 = col_x0[c0], col_x1[c1], row_y0[r1], row_y1[r0]
-            ax.set_position([x0 / width, y0 / height, (x1 - x0) / width, (y1 - y0) / height])
+        for p in panels:
+            x0, x1, y0, y1 = col_x0[p.c0], col_x1[p.c1], row_y0[p.r1], row_y1[p.r0]
+            p.ax.set_position([x0 / width, y0 / height, (x1 - x0) / width,
+                               (y1 - y0) / height])
 
         # 5. The footer, from the bottom up.
         y = PAD
         for item, h in zip(reversed(self._footer), reversed(footer_h), strict=True):
             x = (0.5 if item.align is None
-                 else col_x0[spans[axes.index(item.align)][2]] / width)
+                 else col_x0[panels[axes.index(item.align)].c0] / width)
             if isinstance(item.artist, Legend):
                 item.artist.set_loc("lower center" if item.align is None else "lower left")
                 item.artist.set_bbox_to_anchor((x, y / height), transform=fig.transFigure)
@@ -199,9 +191,12 @@ class ChartLayout(LayoutEngine):
                 item.artist.set_horizontalalignment("center" if item.align is None else "left")
             y += h + GAP
 
-        # 6. Data labels: widen the x range where a label would cross the right edge.
-        for (ax, _text, anchor), extra in zip(self._labels, label_extra, strict=True):
-            _widen_for(ax, anchor[0], extra + LABEL_PAD, ax.get_position().width * width)
+        # 6. Data labels: the x range widened as far as the panel's labels need.
+        for p in panels:
+            scale = p.x_scale(col_x1[p.c1] - col_x0[p.c0])
+            if scale > 1.0:
+                lo, hi = p.ax.get_xlim()
+                p.ax.set_xlim(lo, lo + (hi - lo) * scale)
 
     def _title_line(self, fig: Figure, width: float, height: float, renderer: Any) -> float:
         """Place the title and the mark on the top line; return the line's height (with the
@@ -225,9 +220,8 @@ class ChartLayout(LayoutEngine):
         title_h = 0.0
         if self._title is not None:
             room = width - 2 * PAD - (mark_w + 2 * GAP if mark_w else 0.0)
-            prop = self._title.get_fontproperties()
-            self._title.set_text(fit_text(self._title_text, room, prop.get_size_in_points(),
-                                          prop.get_weight(), TITLE_LINES))
+            self._title.set_text(self._title_text)
+            _fit(self._title, room, renderer, TITLE_LINES)
             self._title.set_transform(fig.transFigure)
             self._title.set_position((PAD / width, 1 - PAD / height))
             self._title.set_horizontalalignment("left")
@@ -236,12 +230,12 @@ class ChartLayout(LayoutEngine):
         line = max(title_h, mark_h)
         return line + GAP if line else 0.0
 
-    def _fit_footer(self, fig: Figure, width: float, axes: list[Axes], spans: list,
+    def _fit_footer(self, fig: Figure, width: float, axes: list[Axes], panels: list[_Panel],
                     col_x0: list[float], renderer: Any) -> list[float]:
         """Fit each footer item to the width it has; return their heights in inches."""
         heights = []
         for item in self._footer:
-            x0 = PAD if item.align is None else col_x0[spans[axes.index(item.align)][2]]
+            x0 = PAD if item.align is None else col_x0[panels[axes.index(item.align)].c0]
             room = width - PAD - x0 if item.align is not None else width - 2 * PAD
             artist = item.artist
             if isinstance(artist, Legend):
@@ -261,19 +255,174 @@ class ChartLayout(LayoutEngine):
         return heights
 
     @staticmethod
-    def _label_extent(ax: Axes, text: Text, anchor: tuple[float, float], renderer: Any
-                      ) -> float:
-        """How far (inches) ``text`` reaches right of its data anchor: its offset and width,
-        the same at any panel size."""
+    def _label_reach(ax: Axes, text: Text, anchor: tuple[float, float], renderer: Any
+                     ) -> tuple[float, float]:
+        """Where ``text``'s anchor is in the x range (a fraction) and how far (inches) the
+        text reaches right of it (its offset and width: the same at any panel size), with the
+        pad it keeps from the edge. The label ends inside a panel of width ``w`` while
+        ``f * w / s + reach <= w`` for the x range grown by ``s``."""
         box = text.get_window_extent(renderer)
+        lo, hi = ax.get_xlim()
+        f = (anchor[0] - lo) / (hi - lo) if hi != lo else 0.0
         x_anchor = ax.transData.transform(anchor)[0]
-        return max(0.0, (box.x1 - x_anchor) / ax.get_figure(root=True).dpi)
+        reach = max(0.0, (box.x1 - x_anchor) / ax.get_figure(root=True).dpi) + LABEL_PAD
+        return f, reach
 
 
-def _widen_for(ax: Axes, x: float, extra: float, panel_width: float) -> None:
-    """Widen the x range of ``ax`` on the right so that ``extra`` inches fit right of ``x``."""
-    lo, hi = ax.get_xlim()
-    if not (hi > lo) or panel_width <= extra:
-        return
-    if (x - lo) / (hi - lo) * panel_width + extra > panel_width:
-        ax.set_xlim(lo, lo + (x - lo) * panel_width / (panel_width - extra))
+# --- panels: what they hold, and how much room it takes -----------------------------------------
+
+
+@dataclass
+class _Panel:
+    """One panel's decorations, in inches beyond its edges: ``left`` ... ``top`` for those that
+    keep their distance to an edge (axis labels, titles, legends, tick labels across their
+    axis), and the tick labels along an axis, which sit at a fraction of the panel's width (or
+    height) and reach beyond an edge by less as the panel grows: ``(before, after, fraction)``
+    for each, ``before``/``after`` being how far it reaches left of (below) and right of
+    (above) its tick."""
+
+    ax: Axes
+    r0: int
+    r1: int
+    c0: int
+    c1: int
+    left: float = 0.0
+    right: float = 0.0
+    bottom: float = 0.0
+    top: float = 0.0
+    xticks: list[tuple[float, float, float]] = field(default_factory=list)
+    yticks: list[tuple[float, float, float]] = field(default_factory=list)
+    title: Text | None = None
+    # Labels in data coordinates to keep inside: (their fraction of the x range as measured,
+    # how far right of their anchor they reach in inches).
+    labels: list[tuple[float, float]] = field(default_factory=list)
+
+    def x_scale(self, width: float) -> float:
+        """How much the x range must grow (1 = not at all) at panel ``width`` (inches) for
+        every data label to end inside the panel."""
+        scale = 1.0
+        for f, extra in self.labels:
+            if width > extra:
+                scale = max(scale, f * width / (width - extra))
+        return scale
+
+    def margins(self, size: float, horizontal: bool) -> tuple[float, float]:
+        """The room beyond the panel's first and last edge at panel ``size`` (inches)."""
+        lo, hi = (self.left, self.right) if horizontal else (self.bottom, self.top)
+        # A wider x range moves every tick towards the start.
+        scale = self.x_scale(size) if horizontal else 1.0
+        for before, after, f in (self.xticks if horizontal else self.yticks):
+            f = f / scale
+            lo = max(lo, before - f * size)
+            hi = max(hi, after - (1 - f) * size)
+        return lo, hi
+
+
+def _measure(ax: Axes, span: tuple[int, int, int, int], renderer: Any) -> _Panel:
+    """Measure what ``ax`` (and its secondary axes) holds, once."""
+    dpi = ax.get_figure(root=True).dpi
+    ax.get_tightbbox(renderer, for_layout_only=True)  # places titles and axis labels
+    box = ax.get_window_extent(renderer)
+    across_x = [box]  # boxes whose horizontal reach is fixed (left/right margins)
+    across_y = [box]  # boxes whose vertical reach is fixed (bottom/top margins)
+    xticks, yticks = [], []
+    title = None
+    for owner in (ax, *ax.child_axes):
+        if not owner.get_visible():
+            continue
+        for axis, is_x in ((owner.xaxis, True), (owner.yaxis, False)):
+            if not (owner.axison and axis.get_visible()):
+                continue
+            lo, hi = sorted(axis.get_view_interval())
+            eps = 1e-9 * max(hi - lo, 1e-12)
+            for tick in axis.get_major_ticks():
+                if not lo - eps <= tick.get_loc() <= hi + eps:
+                    continue  # not drawn
+                for lab in (tick.label1, tick.label2):
+                    if not (lab.get_visible() and lab.get_text()):
+                        continue
+                    bb = lab.get_window_extent(renderer)
+                    ax_px, ay_px = lab.get_transform().transform(lab.get_position())
+                    if is_x:
+                        across_y.append(bb)
+                        f = (ax_px - box.x0) / box.width if box.width else 0.0
+                        xticks.append(((ax_px - bb.x0) / dpi, (bb.x1 - ax_px) / dpi, f))
+                    else:
+                        across_x.append(bb)
+                        f = (ay_px - box.y0) / box.height if box.height else 0.0
+                        yticks.append(((ay_px - bb.y0) / dpi, (bb.y1 - ay_px) / dpi, f))
+            if axis.label.get_visible() and axis.label.get_text():
+                # Layout only (as matplotlib's layouts): an axis label's length along its axis
+                # does not count.
+                (across_y if is_x else across_x).append(axis.label.get_window_extent(renderer))
+        for child in owner.get_children():
+            if not (isinstance(child, Text | Legend) and child.get_visible()
+                    and child.get_in_layout()):
+                continue
+            if isinstance(child, Text) and not child.get_text():
+                continue
+            bb = child.get_window_extent(renderer)
+            if isinstance(child, Text) and child not in owner.texts:
+                across_y.append(bb)  # a title: its length does not count
+                if owner is ax and child.get_text():
+                    title = child
+            else:
+                across_x.append(bb)
+                across_y.append(bb)
+    p = _Panel(ax, *span, xticks=xticks, yticks=yticks)
+    p.left = max(0.0, box.x0 - min(b.x0 for b in across_x)) / dpi
+    p.right = max(0.0, max(b.x1 for b in across_x) - box.x1) / dpi
+    p.bottom = max(0.0, box.y0 - min(b.y0 for b in across_y)) / dpi
+    p.top = max(0.0, max(b.y1 for b in across_y) - box.y1) / dpi
+    p.title = title
+    return p
+
+
+def _solve(panels: list[_Panel], n: int, ratios: list[float], room: float, space: float,
+           horizontal: bool) -> tuple[list[float], list[float]]:
+    """Start and end (inches from the grid's start) of the ``n`` columns (or rows, from the
+    top) sharing ``room`` by ``ratios`` after each one's margins and ``space`` between them.
+
+    A margin made by tick labels along the axis shrinks as the panel grows, so margins and
+    sizes depend on each other; this finds the sizes where they agree by plain iteration on
+    numbers measured once (nothing is measured again, and the same numbers always give the
+    same result)."""
+    first = [(p.c0, p.c1) if horizontal else (p.r0, p.r1) for p in panels]
+    size = [room * r / sum(ratios) for r in ratios]
+    starts, ends = [0.0] * n, [0.0] * n
+    for _ in range(100):
+        lo, hi = [0.0] * n, [0.0] * n
+        # The panels' sizes from the current layout (zero margins on the first round).
+        for p, (a, b) in zip(panels, first, strict=True):
+            extent = ends[b] - starts[a] if ends[b] > starts[a] else sum(size[a:b + 1])
+            m_lo, m_hi = p.margins(extent, horizontal)
+            if not horizontal:
+                m_lo, m_hi = m_hi, m_lo  # rows run top down: a row starts at its top
+            lo[a] = max(lo[a], m_lo)
+            hi[b] = max(hi[b], m_hi)
+        free = max(room - sum(lo) - sum(hi) - space * (n - 1), 0.2 * room)
+        new_starts, new_ends = [], []
+        pos = 0.0
+        for k in range(n):
+            pos += lo[k]
+            new_starts.append(pos)
+            pos += free * ratios[k] / sum(ratios)
+            new_ends.append(pos)
+            pos += hi[k] + space
+        moved = max(max(abs(a - b) for a, b in zip(new_starts, starts, strict=True)),
+                    max(abs(a - b) for a, b in zip(new_ends, ends, strict=True)))
+        starts, ends = new_starts, new_ends
+        if moved < 1e-12:
+            break
+    return starts, ends
+
+
+def _fit(text: Text, room: float, renderer: Any, max_lines: int) -> float:
+    """Wrap ``text`` to ``room`` inches (``max_lines`` at most, then an ellipsis); return how
+    much taller it got (inches)."""
+    dpi = renderer.dpi
+    before = text.get_window_extent(renderer).height / dpi
+    prop = text.get_fontproperties()
+    text.set_text(fit_text(text.get_text(), room, prop.get_size_in_points(), prop.get_weight(),
+                           max_lines))
+    return text.get_window_extent(renderer).height / dpi - before

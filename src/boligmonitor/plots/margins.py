@@ -20,10 +20,11 @@ from boligmonitor.plots.core import (
     criterion_panels,
     data_label,
     finish,
-    fixed_ticks,
     footer_legend,
     gap_label,
+    panel_room,
     styled,
+    value_ticks,
 )
 from boligmonitor.plots.tables import (
     example_flag,
@@ -101,7 +102,9 @@ def plot_margins(
         lim = np.nanmax(np.abs(margins)) if np.isfinite(margins).any() else 1.0
         lim = lim * 1.55 if lim > 0 else 1.0
         a.set_xlim(-lim, lim)
-        fixed_ticks(a.xaxis, -lim, lim, X_BINS)
+        a.xaxis.set_major_formatter(style.axis_formatter(unit, lang, margin=True))
+        names = [short_name(n) for n in sub["area_name"]]
+        value_ticks(a.xaxis, -lim, lim, X_BINS, panel_room(ncols, names))
         hidden = (sub["is_suppressed"].to_numpy(bool) if "is_suppressed" in sub
                   else np.zeros(len(sub), bool))
         for y, m, is_hidden in zip(ypos, margins, hidden, strict=True):
@@ -110,8 +113,7 @@ def plot_margins(
                     else gap_label(bool(is_hidden), lang))
             data_label(a, " " + text, (max(m, 0) if np.isfinite(m) else 0, y), fontsize=6.5)
         a.set_yticks(ypos)
-        a.set_yticklabels([short_name(n) for n in sub["area_name"]])
-        a.xaxis.set_major_formatter(style.axis_formatter(unit, lang, margin=True))
+        a.set_yticklabels(names)
         a.set_xlabel(style.unit_suffix(unit, lang, margin=True), fontsize=7)
         cl = str(sub["classification"].iloc[0])
         sym = data_text(sub["operator_symbol"].iloc[0]) if "operator_symbol" in sub else ""
