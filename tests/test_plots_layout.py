@@ -88,14 +88,25 @@ def _board(data, lang: str = "da") -> Board:
     return Board(figures, texts, caught)
 
 
-def _hostile_data():
+# Long names, each in its own area of one dataset (so one board shows all three): a formula,
+# a long Danish name that wraps, and one long word.
+LONG_NAMES = {
+    "viborg-klostervaenget": '=HYPERLINK("http://example.invalid","klik")',
+    "viborg-vestervang": ("Boligforeningen Vestervang og omegns afdeling nummer syv, blok A til "
+                          "og med blok K"),
+    "viborg-ringparken": "X" * 200,
+}
+
+
+def _named_data(names: dict[str, str]):
     from boligmonitor.datasets import dataset_from_tables
 
     ex = bm.example_data()
     ind = ex.indicators.copy()
     ind.attrs = {}
     ind["area_name"] = ind["area_name"].astype(str)
-    ind.loc[ind["area_id"] == HOSTILE_ID, "area_name"] = HOSTILE
+    for area_id, name in names.items():
+        ind.loc[ind["area_id"] == area_id, "area_name"] = name
     refs, mem = ex.references.copy(), ex.memberships.copy()
     refs.attrs, mem.attrs = {}, {}
     return dataset_from_tables(indicators=ind, references=refs, memberships=mem)
@@ -113,10 +124,15 @@ def english_board():
 
 @pytest.fixture(scope="session")
 def hostile_board():
-    return _board(_hostile_data())
+    return _board(_named_data({HOSTILE_ID: HOSTILE}))
 
 
-BOARDS = ["example_board", "english_board", "hostile_board"]
+@pytest.fixture(scope="session")
+def long_names_board():
+    return _board(_named_data(LONG_NAMES))
+
+
+BOARDS = ["example_board", "english_board", "hostile_board", "long_names_board"]
 
 
 # --- text stays in the figure and clear of other text ------------------------------------------
@@ -147,6 +163,8 @@ def test_no_text_overlaps_another(board, request):
 
 @pytest.mark.parametrize("board", BOARDS)
 def test_charts_are_laid_out_without_a_warning_and_keep_room_for_their_panels(board, request):
+    # A long area name used to collapse panels to nothing ("constrained_layout not applied
+    # because axes sizes collapsed to zero").
     b: Board = request.getfixturevalue(board)
     for key, fig in b.figures.items():
         assert b.warnings[key] == [], key
@@ -170,6 +188,21 @@ def test_a_hostile_name_is_drawn_as_plain_text_in_every_chart(hostile_board):
         for t in fig.findobj(Text):
             if "$" in t.get_text():
                 assert t.get_parse_math() is False, t.get_text()[:40]
+
+
+def test_every_long_name_is_in_every_chart_of_its_board(long_names_board):
+    figures = long_names_board.figures
+    assert {"overview", "margins_2025", "trend_employment", "early_warning_2026",
+            "dashboard_viborg-ringparken", "raw_vs_averaged_viborg-ringparken"} <= set(figures)
+    for key, texts in long_names_board.texts.items():
+        drawn = " ".join(t for t, _ in texts).replace("\n", " ")
+        # A chart of one area shows its own name; the others every area's.
+        if key.startswith(("dashboard_", "raw_vs_averaged_")):
+            ids = [a for a in LONG_NAMES if key.endswith(a)]
+        else:
+            ids = list(LONG_NAMES)
+        for area_id in ids:
+            assert LONG_NAMES[area_id][:20] in drawn, (key, area_id)
 
 
 def test_a_5000_character_name_is_cut_to_two_lines_in_the_title(hostile_board):

@@ -24,6 +24,8 @@ from typing import Any
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
+from boligmonitor.errors import OptionError
+
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 
 # The settings that make a saved file reproducible; the charts' style (style.RC) includes them.
@@ -107,14 +109,22 @@ def _render_job(i: int) -> list[bytes]:
 
 def default_workers(n_figures: int) -> int:
     """Worker processes for ``n_figures`` charts: none (1) for a few, else up to
-    :data:`MAX_WORKERS` and the processors this process may use."""
+    :data:`MAX_WORKERS` and the processors this process may use. The environment variable
+    ``BOLIGMONITOR_WORKERS`` sets the most (1: every chart in this process, as a test runner
+    that already runs one process per core wants)."""
     if n_figures < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
         return 1
+    most = MAX_WORKERS
+    env = os.environ.get("BOLIGMONITOR_WORKERS", "").strip()
+    if env:
+        if not env.isdigit() or int(env) < 1:
+            raise OptionError(f"BOLIGMONITOR_WORKERS={env!r}: allowed: a whole number >= 1")
+        most = int(env)
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         cpus = os.cpu_count() or 1
-    return max(1, min(MAX_WORKERS, cpus))
+    return max(1, min(most, cpus))
 
 
 def figures_bytes(

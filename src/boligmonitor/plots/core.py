@@ -106,13 +106,18 @@ def panel_grid(
 
 
 def criterion_panels(
-    ax: Axes | None, n_criteria: int, n_areas: int, top: float, per_panel: float
+    ax: Axes | None, n_criteria: int, names: Iterable[str], top: float, per_panel: float
 ) -> tuple[Figure, Any, bool, int, int]:
-    """One panel per criterion, two columns, tall enough for a bar per area; returns the
-    figure, the grid, whether the figure is new, and the grid's rows and columns."""
+    """One panel per criterion, two columns, tall enough for a bar per area and its name (the
+    names as drawn, one or two lines each); returns the figure, the grid, whether the figure
+    is new, and the grid's rows and columns."""
+    names = list(names)
+    lines = max((n.count("\n") + 1 for n in names), default=1)
+    per_area = max(0.26, (lines * 1.2 * style.RC["ytick.labelsize"] + 5) / 72)
     ncols = 2 if n_criteria > 1 else 1
     nrows = math.ceil(n_criteria / ncols)
-    fig, grid, created = panel_grid(ax, nrows, ncols, top + nrows * (per_panel + 0.26 * n_areas))
+    fig, grid, created = panel_grid(ax, nrows, ncols,
+                                    top + nrows * (per_panel + per_area * len(names)))
     return fig, grid, created, nrows, ncols
 
 
@@ -179,12 +184,16 @@ def footer_legend(fig: Figure, handles: Sequence[Any], labels_: Sequence[str], *
     """A figure legend in the chart's footer: centred, or left-aligned with panel ``align``;
     with fewer than ``ncol`` columns where the figure is too narrow for them."""
     loc = "lower center" if align is None else "lower left"
-    # No pad around the box: the layout places the box itself where it measured it.
-    legend = fig.legend(list(handles), list(labels_), loc=loc, ncol=ncol, borderaxespad=0,
-                        **kw)
+    handles, labels_ = list(handles), list(labels_)
+
+    def make(n: int) -> Legend:
+        # No pad around the box: the layout places the box itself where it measured it.
+        return fig.legend(handles, labels_, loc=loc, ncol=n, borderaxespad=0, **kw)
+
+    legend = make(ncol)
     layout = layout_of(fig)
     if layout is not None:
-        layout.add_footer(legend, align, ncols=ncol)
+        layout.add_footer(legend, align, ncols=ncol, remake=make)
     return legend
 
 
@@ -199,14 +208,15 @@ def footer_note(fig: Figure, text: str, *, align: Axes | None = None, max_lines:
 
 
 def data_label(ax: Axes, text: str, xy: tuple[float, float], *, offset: float = 0.0,
-               **kw: Any) -> Annotation:
+               spread: bool = False, **kw: Any) -> Annotation:
     """A label left-aligned ``offset`` points right of the data point ``xy``, kept inside
-    ``ax`` (its x range is widened for it once the chart is laid out)."""
+    ``ax`` (its x range is widened for it once the chart is laid out); ``spread``: moved up
+    or down clear of the other spread labels of ``ax``."""
     ann = ax.annotate(text, xy, xytext=(offset, 0), textcoords="offset points",
                       **{"ha": "left", "va": "center", **kw})
     layout = layout_of(ax.get_figure(root=True))
     if layout is not None:
-        layout.keep_inside(ax, ann, (float(xy[0]), float(xy[1])))
+        layout.keep_inside(ax, ann, (float(xy[0]), float(xy[1])), spread=spread)
     return ann
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -69,7 +70,7 @@ def plot_early_warning(
                                                   if classification else ""))
     target = int(b["list_year"].iloc[0])
     crits = ordered_criteria(b["criterion"])
-    fig, grid, created, nrows, ncols = criterion_panels(ax, len(crits), b["area_id"].nunique(),
+    fig, grid, created, nrows, ncols = criterion_panels(ax, len(crits), _names(b),
                                                   top=0.7, per_panel=0.8)
     first_ax = None
     for i, crit in enumerate(crits):
@@ -136,3 +137,9 @@ def plot_early_warning(
 
 
 # --- raw annual values beside the averages ---------------------------------------------------
+
+
+def _names(b: pd.DataFrame) -> list[str]:
+    """Each area's name as drawn beside its bar, once."""
+    first = b.drop_duplicates("area_id")
+    return [short_name(n) for n in first["area_name"]]

@@ -29,6 +29,8 @@ the saved bytes are the same.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +47,8 @@ GAP = 5 / 72  # inches between the title line, the grid and each footer item
 WSPACE = 10 / 72  # inches between two columns of panels, beyond their decorations
 HSPACE = 8 / 72  # inches between two rows of panels, beyond their decorations
 LABEL_PAD = 2 / 72  # inches between a data label and its panel's right edge
+TICK_GAP = 3 / 72  # inches at least between two tick labels side by side
+SPREAD_PAD = 1 / 72  # inches between two labels kept apart
 TITLE_LINES = 2  # a figure title at most
 PANEL_TITLE_LINES = 4  # a panel's title at most
 
@@ -55,6 +59,7 @@ class _Footer:
     align: Axes | None  # None: centred on the figure; an Axes: left-aligned with it
     ncols: int = 1  # a legend's columns, as asked (fewer if they do not fit)
     max_lines: int = 6  # a text's lines at most
+    remake: Callable[[int], Legend] | None = None  # a legend again with fewer columns
 
 
 class ChartLayout(LayoutEngine):
@@ -78,6 +83,7 @@ class ChartLayout(LayoutEngine):
         self._mark: Text | None = None
         self._footer: list[_Footer] = []
         self._labels: list[tuple[Axes, Text, tuple[float, float]]] = []
+        self._spread: list[tuple[Axes, Text, tuple[float, float]]] = []
         self.is_done = False
 
     # --- registration while the chart is built ----------------------------------------------
@@ -94,19 +100,23 @@ class ChartLayout(LayoutEngine):
         text.set_in_layout(False)
 
     def add_footer(self, artist: Legend | Text, align: Axes | None = None, *, ncols: int = 1,
-                   max_lines: int = 6) -> None:
+                   max_lines: int = 6, remake: Callable[[int], Legend] | None = None) -> None:
         """Stack ``artist`` (a figure legend of ``ncols`` columns, or a figure text) below the
         previous footer item; centred, or left-aligned with the panel ``align``. A legend gets
         fewer columns and a text is wrapped where the width left is too small."""
         artist.set_in_layout(False)
-        self._footer.append(_Footer(artist, align, ncols, max_lines))
+        self._footer.append(_Footer(artist, align, ncols, max_lines, remake))
 
-    def keep_inside(self, ax: Axes, text: Text, anchor: tuple[float, float]) -> None:
+    def keep_inside(self, ax: Axes, text: Text, anchor: tuple[float, float],
+                    spread: bool = False) -> None:
         """Keep ``text`` (left-aligned, anchored at the data point ``anchor``) inside ``ax``: the
         x range is widened on the right as far as the text needs, once the panel's width is
-        known."""
+        known. ``spread``: an annotation moved up or down, clear of the other spread labels of
+        ``ax`` and inside its y range, once the panel's height is known."""
         text.set_in_layout(False)
         self._labels.append((ax, text, anchor))
+        if spread:
+            self._spread.append((ax, text, anchor))
 
     # --- the layout ---------------------------------------------------------------------------
 
@@ -191,12 +201,30 @@ class ChartLayout(LayoutEngine):
                 item.artist.set_horizontalalignment("center" if item.align is None else "left")
             y += h + GAP
 
-        # 6. Data labels: the x range widened as far as the panel's labels need.
+        # 6. The x range widened as far as the panel's data labels need; x ticks thinned
+        # where their labels would touch (both as the sizes above were solved with).
         for p in panels:
-            scale = p.x_scale(col_x1[p.c1] - col_x0[p.c0])
+            panel_width = col_x1[p.c1] - col_x0[p.c0]
+            scale = p.x_scale(panel_width)
             if scale > 1.0:
                 lo, hi = p.ax.get_xlim()
                 p.ax.set_xlim(lo, lo + (hi - lo) * scale)
+            own = [t for t in p.xticks if t.own]
+            shown = [t for t in p.shown_xticks(panel_width) if t.own]
+            if len(shown) < len(own):
+                p.ax.xaxis.set_ticks([t.loc for t in shown], labels=[t.text for t in shown])
+
+        # 7. Labels that must not overlap: a text's height apart, inside the y range.
+        for ax in dict.fromkeys(a for a, _t, _xy in self._spread):
+            group = sorted(((xy[1], t, xy) for a, t, xy in self._spread if a is ax),
+                           key=lambda item: item[0])
+            lo, hi = ax.get_ylim()
+            panel_height = ax.get_position().height * height
+            tall = max(t.get_window_extent(renderer).height for _v, t, _xy in group) / dpi
+            gap = (tall + SPREAD_PAD) / panel_height * (hi - lo) if panel_height > 0 else 0.0
+            placed = spread_apart([v for v, _t, _xy in group], lo, hi, gap)
+            for (_v, text, xy), y in zip(group, placed, strict=True):
+                text.xy = (xy[0], y)
 
     def _title_line(self, fig: Figure, width: float, height: float, renderer: Any) -> float:
         """Place the title and the mark on the top line; return the line's height (with the
@@ -242,9 +270,13 @@ class ChartLayout(LayoutEngine):
                 artist.set_bbox_to_anchor((0.5, 0.0), transform=fig.transFigure)
                 box = artist.get_window_extent(renderer)
                 ncols = item.ncols
-                while box.width / fig.dpi > room and ncols > 1:
+                while box.width / fig.dpi > room and ncols > 1 and item.remake is not None:
+                    # A legend lays out its columns when made: make it again, narrower.
                     ncols -= 1
-                    artist.set_ncols(ncols)
+                    artist.remove()
+                    artist = item.artist = item.remake(ncols)
+                    artist.set_in_layout(False)
+                    artist.set_bbox_to_anchor((0.5, 0.0), transform=fig.transFigure)
                     box = artist.get_window_extent(renderer)
             else:
                 prop = artist.get_fontproperties()
@@ -273,6 +305,20 @@ class ChartLayout(LayoutEngine):
 
 
 @dataclass
+class _Tick:
+    """A tick label along its axis: how far it reaches before and after its tick (inches), its
+    tick's place in the panel (a fraction), value and text, and whether it is a tick of the
+    panel's own x axis (which may be thinned)."""
+
+    before: float
+    after: float
+    f: float
+    loc: float = 0.0
+    text: str = ""
+    own: bool = False
+
+
+@dataclass
 class _Panel:
     """One panel's decorations, in inches beyond its edges: ``left`` ... ``top`` for those that
     keep their distance to an edge (axis labels, titles, legends, tick labels across their
@@ -290,8 +336,8 @@ class _Panel:
     right: float = 0.0
     bottom: float = 0.0
     top: float = 0.0
-    xticks: list[tuple[float, float, float]] = field(default_factory=list)
-    yticks: list[tuple[float, float, float]] = field(default_factory=list)
+    xticks: list[_Tick] = field(default_factory=list)
+    yticks: list[_Tick] = field(default_factory=list)
     title: Text | None = None
     # Labels in data coordinates to keep inside: (their fraction of the x range as measured,
     # how far right of their anchor they reach in inches).
@@ -306,15 +352,28 @@ class _Panel:
                 scale = max(scale, f * width / (width - extra))
         return scale
 
+    def shown_xticks(self, width: float) -> list[_Tick]:
+        """The x ticks drawn at panel ``width``: the panel's own ticks thinned to every second
+        (third, ...) where their labels would not stand side by side, and any others."""
+        scale = self.x_scale(width)
+        own = [t for t in self.xticks if t.own]
+        kept = own
+        for step in range(1, len(own) + 1):
+            kept = own[::step]
+            if all((b.f - a.f) / scale * width >= a.after + b.before + TICK_GAP
+                   for a, b in itertools.pairwise(kept)):
+                break
+        return kept + [t for t in self.xticks if not t.own]
+
     def margins(self, size: float, horizontal: bool) -> tuple[float, float]:
         """The room beyond the panel's first and last edge at panel ``size`` (inches)."""
         lo, hi = (self.left, self.right) if horizontal else (self.bottom, self.top)
         # A wider x range moves every tick towards the start.
         scale = self.x_scale(size) if horizontal else 1.0
-        for before, after, f in (self.xticks if horizontal else self.yticks):
-            f = f / scale
-            lo = max(lo, before - f * size)
-            hi = max(hi, after - (1 - f) * size)
+        for t in (self.shown_xticks(size) if horizontal else self.yticks):
+            f = t.f / scale
+            lo = max(lo, t.before - f * size)
+            hi = max(hi, t.after - (1 - f) * size)
         return lo, hi
 
 
@@ -346,11 +405,13 @@ def _measure(ax: Axes, span: tuple[int, int, int, int], renderer: Any) -> _Panel
                     if is_x:
                         across_y.append(bb)
                         f = (ax_px - box.x0) / box.width if box.width else 0.0
-                        xticks.append(((ax_px - bb.x0) / dpi, (bb.x1 - ax_px) / dpi, f))
+                        xticks.append(_Tick((ax_px - bb.x0) / dpi, (bb.x1 - ax_px) / dpi, f,
+                                            tick.get_loc(), lab.get_text(),
+                                            owner is ax and lab is tick.label1))
                     else:
                         across_x.append(bb)
                         f = (ay_px - box.y0) / box.height if box.height else 0.0
-                        yticks.append(((ay_px - bb.y0) / dpi, (bb.y1 - ay_px) / dpi, f))
+                        yticks.append(_Tick((ay_px - bb.y0) / dpi, (bb.y1 - ay_px) / dpi, f))
             if axis.label.get_visible() and axis.label.get_text():
                 # Layout only (as matplotlib's layouts): an axis label's length along its axis
                 # does not count.
@@ -426,3 +487,16 @@ def _fit(text: Text, room: float, renderer: Any, max_lines: int) -> float:
     text.set_text(fit_text(text.get_text(), room, prop.get_size_in_points(), prop.get_weight(),
                            max_lines))
     return text.get_window_extent(renderer).height / dpi - before
+
+
+def spread_apart(values: list[float], lo: float, hi: float, gap: float) -> list[float]:
+    """``values`` (ascending) moved apart to at least ``gap`` from each other, upwards first,
+    then down from the top where they would pass ``hi`` less half a gap."""
+    placed: list[float] = []
+    for v in values:
+        placed.append(max(v, placed[-1] + gap) if placed else v)
+    top = hi - gap / 2
+    for i in range(len(placed) - 1, -1, -1):
+        limit = top if i == len(placed) - 1 else placed[i + 1] - gap
+        placed[i] = min(placed[i], limit)
+    return placed

@@ -80,7 +80,7 @@ def plot_margins(
     crits = ordered_criteria(rows["criterion"])
     if criteria is not None:
         crits = [c for c in crits if c in set(criteria)]
-    fig, grid, created, nrows, ncols = criterion_panels(ax, len(crits), rows["area_id"].nunique(),
+    fig, grid, created, nrows, ncols = criterion_panels(ax, len(crits), _names(rows),
                                                   top=0.6, per_panel=0.75)
     first_ax = None
     for i, crit in enumerate(crits):
@@ -141,3 +141,9 @@ def plot_margins(
 
 
 # --- early warning ---------------------------------------------------------------------------
+
+
+def _names(rows: pd.DataFrame) -> list[str]:
+    """Each area's name as drawn beside its bar, once."""
+    first = rows.drop_duplicates("area_id")
+    return [short_name(n) for n in first["area_name"]]

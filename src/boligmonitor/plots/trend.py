@@ -30,6 +30,7 @@ from boligmonitor.plots.core import (
     styled,
     threshold_series,
 )
+from boligmonitor.plots.layout import spread_apart
 from boligmonitor.plots.tables import (
     PLAN_PERIOD,
     area_name_of,
@@ -48,19 +49,6 @@ Y_BINS_COMPACT = 4
 LATEST_OFFSET = 6  # points between an area's last point and its latest-value label
 
 # --- the trend panel -------------------------------------------------------------------------
-
-
-def _spread(values: list[float], lo: float, hi: float, gap: float) -> list[float]:
-    """``values`` (ascending) moved apart to at least ``gap`` from each other, upwards first,
-    then down from the top where they would pass ``hi`` less half a gap."""
-    placed: list[float] = []
-    for v in values:
-        placed.append(max(v, placed[-1] + gap) if placed else v)
-    top = hi - gap / 2
-    for i in range(len(placed) - 1, -1, -1):
-        limit = top if i == len(placed) - 1 else placed[i + 1] - gap
-        placed[i] = min(placed[i], limit)
-    return placed
 
 
 def draw_trend(
@@ -156,13 +144,17 @@ def draw_trend(
     if not compact:
         # The latest value of each area, right of its last point, pushed apart where two
         # would overlap, and kept between the panel's top and bottom.
+        # A chart laid out by the package spreads them by their height once the panel's
+        # height is known; in a caller's figure, by a share of the value range.
+        own = layout_of(ax.get_figure(root=True)) is not None
         order = sorted(range(len(latest)), key=lambda k: latest[k][1])
-        placed = _spread([latest[k][1] for k in order], lo, hi, 0.055 * (hi - lo))
+        values = [latest[k][1] for k in order]
+        placed = values if own else spread_apart(values, lo, hi, 0.055 * (hi - lo))
         for k, y_text in zip(order, placed, strict=True):
             x_last, v_last, _, color = latest[k]
             data_label(ax, style.fmt_value(v_last, unit, lang), (x_last, y_text),
                        offset=LATEST_OFFSET, fontsize=7, color=color, gid="latest-label",
-                       zorder=5)
+                       zorder=5, spread=True)
 
     # A chart laid out by the package widens its x range for the labels as far as they need;
     # in a caller's figure, room for them is kept as before.
