@@ -8,6 +8,7 @@ name; the tests read those drawings.
 
 from __future__ import annotations
 
+import os
 import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from matplotlib.transforms import Bbox
 
 import boligmonitor as bm
 from boligmonitor import plots
+from boligmonitor.errors import OptionError
 from boligmonitor.io.figures import (
     default_workers,
     figure_bytes,
@@ -294,9 +296,20 @@ def test_charts_drawn_in_workers_are_the_bytes_drawn_one_by_one():
     assert [len(x) for x in parallel] == [2] * 5
 
 
-def test_few_charts_are_drawn_in_this_process():
+def test_few_charts_or_busy_processors_draw_in_this_process(monkeypatch):
+    monkeypatch.delenv("BOLIGMONITOR_WORKERS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.3, 0.3, 0.3))
     assert default_workers(1) == 1 and default_workers(3) == 1
-    assert 1 <= default_workers(13) <= 2
+    assert default_workers(13) == 2
+    monkeypatch.setenv("BOLIGMONITOR_WORKERS", "1")
+    assert default_workers(13) == 1
+    monkeypatch.setenv("BOLIGMONITOR_WORKERS", "two")
+    with pytest.raises(OptionError, match="BOLIGMONITOR_WORKERS"):
+        default_workers(13)
+    monkeypatch.delenv("BOLIGMONITOR_WORKERS")
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.4, 2.0, 2.0))
+    assert default_workers(13) == 1
 
 
 def test_a_chart_that_fails_in_a_worker_fails_the_save_and_writes_nothing(tmp_path):

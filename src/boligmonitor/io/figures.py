@@ -109,9 +109,11 @@ def _render_job(i: int) -> list[bytes]:
 
 def default_workers(n_figures: int) -> int:
     """Worker processes for ``n_figures`` charts: none (1) for a few, else up to
-    :data:`MAX_WORKERS` and the processors this process may use. The environment variable
-    ``BOLIGMONITOR_WORKERS`` sets the most (1: every chart in this process, as a test runner
-    that already runs one process per core wants)."""
+    :data:`MAX_WORKERS` and the processors this process may use, none while the processors
+    are already busy (a load average of their number or more: workers would then only wait
+    for each other). The environment variable ``BOLIGMONITOR_WORKERS`` sets the most (1:
+    every chart in this process, as a test runner that already runs one process per core
+    wants). The bytes are the same whichever way the charts are drawn."""
     if n_figures < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     most = MAX_WORKERS
@@ -124,7 +126,11 @@ def default_workers(n_figures: int) -> int:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         cpus = os.cpu_count() or 1
-    return max(1, min(most, cpus))
+    try:
+        busy = os.getloadavg()[0] >= cpus
+    except OSError:  # pragma: no cover - no load average on this system
+        busy = False
+    return 1 if busy else max(1, min(most, cpus))
 
 
 def figures_bytes(
