@@ -34,12 +34,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import matplotlib as mpl
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import LayoutEngine
 from matplotlib.legend import Legend
 from matplotlib.text import Text
 
+from boligmonitor.io.figures import SAVE_RC
 from boligmonitor.plots.text import LAYOUT_DPI, fit_text, measuring_renderer
 
 PAD = 4 / 72  # inches between the figure's edge and anything drawn
@@ -127,7 +129,10 @@ class ChartLayout(LayoutEngine):
         if dpi != self._dpi:
             fig.dpi = self._dpi  # measured the same way whatever is being saved
         try:
-            self._execute(fig)
+            # Text measured as it is drawn: unhinted, so its width does not depend on the
+            # resolution a chart is saved at (io.figures.SAVE_RC).
+            with mpl.rc_context(SAVE_RC):
+                self._execute(fig)
         finally:
             if fig.dpi != dpi:
                 fig.dpi = dpi
