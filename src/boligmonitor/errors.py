@@ -55,7 +55,14 @@ class DataWarning(UserWarning):
     """A value that is possible but implausible (a percent typed as a fraction, an income in
     thousands of kroner). ``problems`` lists them like :class:`DataValidationError`'s."""
 
-    def __init__(self, problems: pd.DataFrame, *, source: str | None = None) -> None:
+    def __init__(self, problems: pd.DataFrame | str, *, source: str | None = None) -> None:
+        if isinstance(problems, str):
+            # Rebuilt from its message (a warning passed between processes, e.g. by
+            # pytest-xdist, travels as text): the message is all there is.
+            self.problems = pd.DataFrame(columns=PROBLEM_COLUMNS)
+            self.source = source
+            super().__init__(problems)
+            return
         self.problems = _escaped(problems.reindex(columns=PROBLEM_COLUMNS)
                                  .reset_index(drop=True))
         self.source = source
