@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 import boligmonitor as bm
-from boligmonitor import plots, style
+from boligmonitor import formatting, plots, style
 from boligmonitor.labels import label
 
 matplotlib.use("Agg")
@@ -161,10 +161,11 @@ def test_latest_value_is_labelled_in_danish_and_english(result):
     v = float(last["value"].iloc[0])
     fig = plots.plot_trend(result, "employment", "Houlkærvænget")
     labels_ = [t.get_text() for t in _artists(fig, "latest-label")]
-    assert labels_ == [style.fmt_pct(v, 1, "da")]
+    assert labels_ == [formatting.percent(v, 1, "da")]
     assert "," in labels_[0] and labels_[0].endswith(" pct.")
     fig = plots.plot_trend(result, "employment", "Houlkærvænget", lang="en")
-    assert [t.get_text() for t in _artists(fig, "latest-label")] == [style.fmt_pct(v, 1, "en")]
+    assert [t.get_text() for t in _artists(fig, "latest-label")] == [
+        formatting.percent(v, 1, "en")]
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
@@ -335,9 +336,13 @@ def test_dashboard_has_a_category_strip_and_one_panel_per_criterion(result):
     for crit in ("employment", "crime", "education", "income", "non_western"):
         assert any(t.startswith(label(f"criterion.{crit}")[:20]) for t in titles), crit
     assert crits
-    (cell,) = _artists(fig, "cell:viborg-houlkaervaenget:2021")
-    assert cell.get_facecolor() == pytest.approx(
-        matplotlib.colors.to_rgba(style.CATEGORY_COLORS["udsat_boligomraade"]))
+    # One strip above each column of panels, the year's cell on the year's x.
+    cells = _artists(fig, "cell:viborg-houlkaervaenget:2021")
+    assert len(cells) == 2
+    for cell in cells:
+        assert cell.get_facecolor() == pytest.approx(
+            matplotlib.colors.to_rgba(style.CATEGORY_COLORS["udsat_boligomraade"]))
+        assert cell.get_x() + cell.get_width() / 2 == pytest.approx(2021)
     assert len(_artists(fig, "threshold")) == 5
     assert len(_artists(fig, "example-mark")) == 1
 
@@ -355,9 +360,9 @@ def test_board_charts_returns_every_chart_by_name(data, result, warning):
 
 
 def test_danish_numbers_have_a_decimal_comma_and_pct():
-    assert style.fmt_pct(0.4) == "40,0 pct."
-    assert style.fmt_number(1234567.25, 2) == "1.234.567,25"
-    assert style.fmt_value(210100, "dkk") == "210.100 kr."
-    assert style.fmt_margin(-0.0088, "share") == "−0,9 pct.-point"
-    assert style.fmt_margin(0.0, "share") == "0,0 pct.-point"
-    assert style.fmt_value(float("nan"), "share") == "–"
+    assert formatting.percent(0.4) == "40,0 pct."
+    assert formatting.number(1234567.25, 2) == "1.234.567,25"
+    assert formatting.value(210100, "dkk") == "210.100 kr."
+    assert formatting.margin(-0.0088, "share") == "−0,9 pct.-point"
+    assert formatting.margin(0.0, "share") == "0,0 pct.-point"
+    assert formatting.value(float("nan"), "share") == "–"

@@ -20,11 +20,12 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 import boligmonitor as bm
+from boligmonitor import formatting
 from boligmonitor.cli import main
 from boligmonitor.datasets import dataset_from_tables
 from boligmonitor.errors import ReportError
 from boligmonitor.report import REPORT_FILES, build_report, render_all, write_report
-from boligmonitor.report.build import fmt_number, show_value
+from boligmonitor.report.build import show_value
 from boligmonitor.report.charts import chart_png, render_charts
 from boligmonitor.report.render_html import png_size
 
@@ -253,7 +254,7 @@ def test_what_changed_names_the_criterion_that_crossed_the_line():
     change = next(c for c in content.changes if c.area_name == "Ellekonebakken")
     assert change.is_category_change
     assert (change.before, change.after) == ("Ghettoområde", "Udsat boligområde")
-    assert any("ikke-vestlige" in r and "ikke længere opfyldt" in r and "50,0 %" in r
+    assert any("ikke-vestlige" in r and "ikke længere opfyldt" in r and "50,0 pct." in r
                for r in change.reasons)
 
 
@@ -305,8 +306,9 @@ def test_english_report_uses_the_english_labels():
 
 
 def test_number_format_is_danish_by_default():
-    assert fmt_number(1234.5, 1, "da") == "1.234,5"
-    assert show_value(0.40, "share", "da").text == "40,0 %"
+    assert formatting.number(1234.5, 1, "da") == "1.234,5"
+    assert show_value(0.40, "share", "da").text == "40,0 pct."
+    assert show_value(0.40, "share", "en").text == "40.0%"
     assert show_value(0.0123, "share", "da", margin=True, decimals=2).text == "+1,23 pct.-point"
     assert show_value(float("nan"), "share", "da").text == "mangler"
     assert show_value(0.5, "share", "da", suppressed=True).state == "suppressed"
@@ -487,7 +489,7 @@ def test_small_counts_are_suppressed_in_every_file(hostile_report):
     assert crime and all(ln.value.state == "suppressed" and ln.margin.state == "suppressed"
                          for ln in crime)
     # is_met is kept: the board must see whether a line is crossed.
-    assert all(ln.status in ("opfyldt", "ikke opfyldt") for ln in crime)
+    assert all(ln.status.text in ("opfyldt", "ikke opfyldt") for ln in crime)
     hidden = _suppressed_texts(data, content)
     html = (out / "report.html").read_text(encoding="utf-8")
     pdf = "\n".join(pdf_pages(out / "report.pdf"))
@@ -559,8 +561,8 @@ LIST_COLUMNS = ("share_non_western", "share_outside_work_education_18_64",
                 "convicted_ratio_to_national", "share_basic_education_30_59",
                 "income_ratio_to_region")
 # The texts of Nordparken's 2025 values (shown) and of Lillegården's (4 residents: suppressed).
-NORD_TEXTS = ("52,3 %", "45,7 %", "3,26", "62,4 %", "49,7 %")
-LILLE_TEXTS = ("61,3 %", "53,7 %", "2,71", "71,9 %", "43,7 %")
+NORD_TEXTS = ("52,3 pct.", "45,7 pct.", "3,26", "62,4 pct.", "49,7 pct.")
+LILLE_TEXTS = ("61,3 pct.", "53,7 pct.", "2,71", "71,9 pct.", "43,7 pct.")
 
 
 def list_value_data(tmp_path: Path):

@@ -409,10 +409,12 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     if data.indicators is not None:
         warning = data.early_warning(year, rules=args.rules)
     min_cell = _min_cell(args)
-    shown, indicators = suppress_for_charts(result, data.indicators, min_cell,
-                                            criterion_values=data.criterion_values)
+    shown, indicators, hidden = suppress_for_charts(result, data.indicators, min_cell,
+                                                    criterion_values=data.criterion_values,
+                                                    with_mask=True)
     warning = suppress_warning_for_charts(warning, data.indicators, min_cell)
-    figures = board_charts(shown, indicators=indicators, warning=warning, list_year=year,
+    figures = board_charts(shown, indicators=indicators, suppressed=hidden, warning=warning,
+                           list_year=year,
                            plan_period=(int(first), int(last)), lang=args.lang,
                            is_example=data.is_example)
     if data.is_example:

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from boligmonitor import style
+from boligmonitor import formatting, style
 from boligmonitor.labels import has_label, label, label_n
 from boligmonitor.summary import disagreements
 
@@ -169,17 +169,17 @@ def criteria_html(
         cl = f"classification.{r.classification}"
         cr = f"criterion.{r.criterion}"
         persons = r.persons_to_threshold
-        persons_text = "–" if pd.isna(persons) else style.fmt_number(persons, 0, lang)
+        persons_text = "–" if pd.isna(persons) else formatting.number(persons, 0, lang)
         out.append(
             "<tr>"
             f"<td class='bm-name'>{_e(r.area_name)}</td>"
             f"<td>{_e(label(cl, lang) if has_label(cl) else r.classification)}</td>"
             f"<td class='bm-name'>{_e(label(cr, lang) if has_label(cr) else r.criterion)}</td>"
-            f"<td class='bm-num'>{_e(style.fmt_value(r.value, unit, lang))}</td>"
+            f"<td class='bm-num'>{_e(formatting.value(r.value, unit, lang))}</td>"
             f"<td class='bm-num'>{_e(r.operator_symbol)} "
-            f"{_e(style.fmt_value(r.threshold, unit, lang))}</td>"
+            f"{_e(formatting.value(r.threshold, unit, lang))}</td>"
             f"<td class='{cls}'>{_e(status)}</td>"
-            f"<td class='bm-num'>{_e(style.fmt_margin(r.margin, unit, lang))}</td>"
+            f"<td class='bm-num'>{_e(formatting.margin(r.margin, unit, lang))}</td>"
             f"<td class='bm-num'>{_e(persons_text)}</td>"
             f"<td>{_e(r.data_years)}</td>"
             "</tr>"

@@ -23,6 +23,13 @@ Examples
 ('−2,5 pct.-point', '210.100 kr.', 'DKK 210,100', '2,50 ×')
 >>> long_date("2025-12-01"), long_date("2025-12-01", "en")
 ('1. december 2025', '1 December 2025')
+
+A line of the law reads as the law words it and as the number it works out to, so the two can
+be connected wherever either is shown:
+
+>>> threshold_text(0.02025, "share", operator="mindst", reference="national",
+...                reference_value=0.00675)
+'mindst 3 × landsgennemsnittet = 2,02 pct.'
 """
 
 from __future__ import annotations
@@ -38,6 +45,8 @@ import pyarrow as pa
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
+
+from boligmonitor.labels import label
 
 LOCALES = {"da": "da_DK", "en": "en_GB"}
 MISSING = "–"
@@ -138,6 +147,77 @@ def margin(x: Any, unit: str, lang: str = "da", *, decimals: int | None = None) 
     if unit in ("dkk", "ratio_to_national"):
         return value(x, unit, lang, decimals=d, sign=True)
     return points(x, d, lang)
+
+
+def base_decimals(unit: str, threshold: Any = None) -> int:
+    """The fewest decimals a value of ``unit`` is shown with beside ``threshold``: a share's
+    line under 10 pct. (the convicted share) needs a second decimal to show the distance."""
+    if unit == "share" and not is_missing(threshold) and abs(float(threshold)) < 0.1:
+        return 2
+    return UNIT_DECIMALS.get(unit, 1)
+
+
+def value_decimals(values: Any, thresholds: Any, unit: str, lang: str = "da") -> np.ndarray:
+    """Per value: the decimals that show on which side of its threshold it lies
+    (:func:`separating_decimals` in the unit's display scale, from :func:`base_decimals`)."""
+    values = np.atleast_1d(np.asarray(values, dtype=float))
+    thresholds = np.broadcast_to(np.asarray(thresholds, dtype=float), values.shape)
+    scale = UNIT_SCALE.get(unit, 1.0)
+    base = np.array([base_decimals(unit, t) for t in thresholds], dtype=np.int64)
+    out = np.empty(values.shape, dtype=np.int64)
+    for b in np.unique(base):
+        rows = base == b
+        out[rows] = separating_decimals(values[rows] * scale, thresholds[rows] * scale, int(b),
+                                        lang)
+    return out
+
+
+def _factor(x: float, lang: str) -> str:
+    """A factor of the law as written: ``3``, ``2,5`` (rounding noise of a quotient dropped)."""
+    x = round(float(x), 6)
+    decimals = next(d for d in range(0, 7) if round(x, d) == x)
+    return number(x, decimals, lang)
+
+
+def threshold_text(threshold: Any, unit: str, lang: str = "da", *, operator: str | None = None,
+                   reference: str | None = None, reference_value: Any = None,
+                   decimals: int | None = None, relation_only: bool = False) -> str:
+    """A line as the law words it and the number it works out to, with its operator word.
+
+    ``reference`` is the criterion's reference (``"national"``, ``"regional"`` or
+    ``"absolute"``) and ``reference_value`` the average the line is a multiple of; a relative
+    line reads as its relation and its value (``mindst 3 × landsgennemsnittet = 2,02 pct.``,
+    ``under 55 pct. af regionens gennemsnit = 240.900 kr.``), an absolute one as its value.
+    ``relation_only``: the relation without the value (for lines that differ by region).
+    """
+    if is_missing(threshold):
+        text = MISSING
+    else:
+        d = base_decimals(unit, threshold) if decimals is None else decimals
+        shown = value(threshold, unit, lang, decimals=d)
+        text = shown
+        if reference == "national" and unit == "ratio_to_national":
+            text = label("explanation.national_ratio", lang).format(factor=_factor(threshold,
+                                                                                    lang))
+        elif reference == "national" and not is_missing(reference_value) and reference_value:
+            factor = _factor(float(threshold) / float(reference_value), lang)
+            text = (label("explanation.national_ratio", lang).format(factor=factor)
+                    if relation_only else
+                    label("explanation.national_line", lang).format(factor=factor, line=shown))
+        elif reference == "regional" and unit == "ratio_to_region":
+            text = label("explanation.regional_ratio", lang).format(
+                share=percent(threshold, 0 if round(float(threshold) * 100, 6).is_integer()
+                              else 1, lang))
+        elif reference == "regional" and not is_missing(reference_value) and reference_value:
+            share = round(float(threshold) / float(reference_value), 8)
+            share_text = percent(share, 0 if round(share * 100, 6).is_integer() else 1, lang)
+            text = (label("explanation.regional_ratio", lang).format(share=share_text)
+                    if relation_only else
+                    label("explanation.regional_line", lang).format(share=share_text,
+                                                                      line=shown))
+    if operator:
+        return f"{label(f'operator.{operator}', lang)} {text}"
+    return text
 
 
 def long_date(day: str | dt.date, lang: str = "da") -> str:

@@ -9,7 +9,8 @@ chart and a chart survives black-and-white printing:
 * every area series has its own line style *and* marker, not only its own colour;
 * fonts pinned to matplotlib's bundled DejaVu Sans, so that a chart renders the same on every
   machine (and pixel baselines can be compared);
-* Danish number formatting by default: decimal comma, thousands point, "pct.", "kr.";
+* Danish number formatting by default (decimal comma, thousands point, "pct.", "kr."): every
+  number through :mod:`boligmonitor.formatting`, the package's one formatter;
 * mathtext off: no text of a chart is parsed as ``$...$`` math (text from the data is data).
 
 Nothing here touches files.
@@ -17,13 +18,14 @@ Nothing here touches files.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import matplotlib as mpl
+from matplotlib.ticker import Formatter
 
+from boligmonitor import formatting
 from boligmonitor.io.figures import SAVE_RC
 
 # --- colours --------------------------------------------------------------------------------
@@ -59,6 +61,8 @@ CATEGORY_TEXT: dict[str, str] = {
 }
 # Undetermined is white: it carries a hatch so that it differs from "missing" (no cell at all).
 CATEGORY_HATCH: dict[str, str] = {"undetermined": "///", "suppressed": "..."}
+# The dots of a suppressed band in a line chart: the suppressed mark's purple (the report's).
+SUPPRESSED_EDGE = "#6A3D9A"
 # Order of the legend: least to most severe.
 CATEGORY_ORDER: tuple[str, ...] = (
     "none",
@@ -150,140 +154,33 @@ def context() -> Iterator[None]:
 
 
 # --- numbers ---------------------------------------------------------------------------------
+# Every number a chart shows is formatted by boligmonitor.formatting (the one formatter); here
+# only the tick labels of a value axis.
 
 
-def _is_missing(x: Any) -> bool:
-    try:
-        return x is None or math.isnan(float(x))
-    except (TypeError, ValueError):
-        return True
+class UnitFormatter(Formatter):
+    """Tick labels of a value axis in ``unit`` (shares in percent, kroner, ratios), without the
+    unit (the axis label says it): every tick with the same decimals, the fewest that write each
+    tick exactly (``2``, ``2,25``, ``2,5`` read ``2,00``, ``2,25``, ``2,50``)."""
+
+    def __init__(self, unit: str, lang: str = "da") -> None:
+        self.unit, self.lang = unit, lang
+        self.scale = formatting.UNIT_SCALE.get(unit, 1.0)
+        self.ticks: list[float] = []
+
+    def set_locs(self, locs) -> None:  # the axis tells the ticks before it labels them
+        self.ticks = [float(v) for v in locs]
+
+    def _decimals(self, values: list[float]) -> int:
+        for d in range(0, 4):
+            if all(abs(v * self.scale - round(v * self.scale, d)) < 1e-6 for v in values):
+                return d
+        return 3
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return formatting.number(x * self.scale, self._decimals([*self.ticks, x]), self.lang)
 
 
-def fmt_number(x: float, decimals: int = 0, lang: str = "da") -> str:
-    """Format ``x`` with thousands separators: Danish ``1.234,5``, English ``1,234.5``.
-
-    Examples
-    --------
-    >>> fmt_number(1234.5, 1)
-    '1.234,5'
-    >>> fmt_number(1234.5, 1, "en")
-    '1,234.5'
-    >>> fmt_number(float("nan"))
-    '–'
-    """
-    if _is_missing(x):
-        return "–"
-    text = f"{float(x):,.{decimals}f}"
-    if text.startswith("-") and float(text.replace(",", "")) == 0:
-        text = text[1:]
-    if lang == "da":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text.replace("-", "−")
-
-
-def fmt_pct(share: float, decimals: int = 1, lang: str = "da") -> str:
-    """Format a share (0-1) as a percentage: ``41,2 pct.`` (Danish) or ``41.2%`` (English).
-
-    Examples
-    --------
-    >>> fmt_pct(0.412)
-    '41,2 pct.'
-    >>> fmt_pct(0.412, lang="en")
-    '41.2%'
-    """
-    if _is_missing(share):
-        return "–"
-    num = fmt_number(float(share) * 100, decimals, lang)
-    return f"{num} pct." if lang == "da" else f"{num}%"
-
-
-def fmt_pp(diff: float, decimals: int = 1, lang: str = "da", sign: bool = True) -> str:
-    """Format a difference of shares in percentage points: ``+2,5 pct.-point``.
-
-    Examples
-    --------
-    >>> fmt_pp(-0.025)
-    '−2,5 pct.-point'
-    >>> fmt_pp(0.025, lang="en")
-    '+2.5 pp'
-    """
-    if _is_missing(diff):
-        return "–"
-    num = fmt_number(float(diff) * 100, decimals, lang)
-    if sign and float(diff) * 100 >= 0.5 * 10**-decimals:
-        num = "+" + num
-    return f"{num} pct.-point" if lang == "da" else f"{num} pp"
-
-
-def fmt_kr(x: float, lang: str = "da", sign: bool = False) -> str:
-    """Format kroner: ``210.100 kr.`` or ``DKK 210,100``.
-
-    Examples
-    --------
-    >>> fmt_kr(210100)
-    '210.100 kr.'
-    >>> fmt_kr(210100, "en")
-    'DKK 210,100'
-    """
-    if _is_missing(x):
-        return "–"
-    num = fmt_number(x, 0, lang)
-    if sign and float(x) >= 0.5:
-        num = "+" + num
-    return f"{num} kr." if lang == "da" else f"DKK {num}"
-
-
-def fmt_ratio(x: float, decimals: int = 2, lang: str = "da") -> str:
-    """Format a ratio to a reference: ``2,50 ×``."""
-    if _is_missing(x):
-        return "–"
-    return f"{fmt_number(x, decimals, lang)} ×"
-
-
-def fmt_value(x: float, unit: str, lang: str = "da", *, decimals: int | None = None) -> str:
-    """Format a criterion value in the engine's ``unit`` (share, dkk, ratio_to_*)."""
-    if unit == "dkk":
-        return fmt_kr(x, lang)
-    if unit == "ratio_to_national":
-        return fmt_ratio(x, 2 if decimals is None else decimals, lang)
-    return fmt_pct(x, 1 if decimals is None else decimals, lang)
-
-
-def fmt_margin(x: float, unit: str, lang: str = "da") -> str:
-    """Format a signed margin (distance to the line) in the engine's ``unit``."""
-    if unit == "dkk":
-        return fmt_kr(x, lang, sign=True)
-    if unit == "ratio_to_national":
-        if _is_missing(x):
-            return "–"
-        return ("+" if float(x) > 0 else "") + fmt_ratio(x, 2, lang)
-    return fmt_pp(x, 1, lang)
-
-
-def axis_formatter(unit: str, lang: str = "da", *, margin: bool = False):
-    """Return a matplotlib tick formatter for values (or margins) in ``unit``."""
-    from matplotlib.ticker import FuncFormatter
-
-    if unit == "dkk":
-        return FuncFormatter(lambda x, _pos: fmt_number(x, 0, lang))
-    if unit == "ratio_to_national":
-        return FuncFormatter(lambda x, _pos: fmt_number(x, 1, lang))
-
-    def pct(x: float, _pos: int) -> str:
-        # Whole percent where the ticks allow it, one decimal otherwise.
-        v = x * 100
-        d = 0 if abs(v - round(v)) < 1e-6 else 1
-        return fmt_number(v, d, lang)
-
-    return FuncFormatter(pct)
-
-
-def unit_suffix(unit: str, lang: str = "da", *, margin: bool = False) -> str:
-    """The unit as written after an axis label: ``pct.``, ``pct.-point``, ``kr.``, ``×``."""
-    if unit == "dkk":
-        return "kr." if lang == "da" else "DKK"
-    if unit == "ratio_to_national":
-        return "×"
-    if margin:
-        return "pct.-point" if lang == "da" else "pp"
-    return "pct." if lang == "da" else "%"
+def axis_formatter(unit: str, lang: str = "da", *, margin: bool = False) -> Formatter:
+    """Return the tick formatter for values (or margins) in ``unit``."""
+    return UnitFormatter(unit, lang)

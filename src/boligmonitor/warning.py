@@ -34,7 +34,8 @@ class EarlyWarning:
 
     ``boundaries``: one row per area, classification and criterion: the value the next data year
     (``next_year``) must pass (``operator`` ``boundary``) for the criterion to be met, the latest
-    known value, and ``headroom`` (signed: positive is room left before the criterion is met).
+    known value and its data year (``latest_year``), and ``headroom`` (signed: positive is room
+    left before the criterion is met).
     ``projection``: the areas table of :func:`assess` for N+1 with the latest values repeated.
     """
 
@@ -135,7 +136,7 @@ def early_warning(
                 crit.indicator, crit.reference, ref_years
             )
         boundary = w * threshold - known_sum
-        latest = _latest(source, crit.indicator)
+        latest, latest_year = _latest(source, crit.indicator)
         sign = -1.0 if crit.operator == "mindre end" else 1.0
         parts.append(
             pd.DataFrame(
@@ -154,6 +155,7 @@ def early_warning(
                     "operator_symbol": crit.symbol,
                     "boundary": boundary,
                     "latest_value": latest,
+                    "latest_year": pd.array(latest_year, dtype="Int64"),
                     "headroom": sign * (boundary - latest),
                     "reference_assumed": crit.reference != "absolute"
                     and _assumed(refs_ext, crit.indicator, years),
@@ -182,13 +184,17 @@ def _assumed(refs: pd.DataFrame | None, indicator: str, years: np.ndarray) -> bo
     return bool(hit["source"].astype(str).str.startswith("assumed").any())
 
 
-def _latest(source: IndicatorSource, indicator: str) -> np.ndarray:
-    """Each area's latest known value of ``indicator``."""
+def _latest(source: IndicatorSource, indicator: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each area's latest known value of ``indicator`` and the data year it comes from (NaN
+    where none is known)."""
     arr = source.panel.arrays.get(indicator)
     if arr is None:
-        return np.full(source.panel.n, np.nan)
+        return np.full(source.panel.n, np.nan), np.full(source.panel.n, np.nan)
     known = ~np.isnan(arr)
     last = arr.shape[1] - 1 - np.argmax(known[:, ::-1], axis=1)
     out = arr[np.arange(arr.shape[0]), last]
-    out[~known.any(axis=1)] = np.nan
-    return out
+    year = (source.panel.y0 + last).astype(float)
+    none = ~known.any(axis=1)
+    out[none] = np.nan
+    year[none] = np.nan
+    return out, year

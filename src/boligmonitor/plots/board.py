@@ -28,21 +28,27 @@ from boligmonitor.plots.trend import plot_trend
 
 def suppress_for_charts(
     result: Any, indicators: pd.DataFrame | None = None, min_cell: int | None = None, *,
-    criterion_values: pd.DataFrame | None = None,
-) -> tuple[Any, pd.DataFrame | None]:
+    criterion_values: pd.DataFrame | None = None, with_mask: bool = False,
+) -> tuple[Any, ...]:
     """Return ``result`` and ``indicators`` with the cells disclosure control suppresses set to
-    NaN (drawn as gaps): counts below ``min_cell`` and the shares and averages built on them,
-    and the statuses, counts of met criteria and categories that would give such a count back
-    (category ``"suppressed"``; :func:`boligmonitor.disclosure.disclose`). For a result scored
-    from layout (b) data, give ``criterion_values`` instead of ``indicators``.
+    NaN: counts below ``min_cell`` and the shares and averages built on them, and the statuses,
+    counts of met criteria and categories that would give such a count back (category
+    ``"suppressed"``; :func:`boligmonitor.disclosure.disclose`). The charts mark each as
+    suppressed (the criteria rows carry ``is_suppressed``). For a result scored from layout (b)
+    data, give ``criterion_values`` instead of ``indicators``. ``with_mask``: also return which
+    cells of ``indicators`` are suppressed (a table of booleans like it; for
+    :func:`board_charts`'s ``suppressed``).
     """
     from boligmonitor.disclosure import DEFAULT_MIN_CELL, disclose
 
     if indicators is None and criterion_values is None:
-        return result, None
+        return (result, None, None) if with_mask else (result, None)
     d = disclose(result, indicators=indicators, criterion_values=criterion_values,
                  min_cell=DEFAULT_MIN_CELL if min_cell is None else min_cell)
-    return d.assessment, None if d.indicators is None else d.indicators.values
+    values = None if d.indicators is None else d.indicators.values
+    if with_mask:
+        return d.assessment, values, None if d.indicators is None else d.indicators.mask
+    return d.assessment, values
 
 
 def suppress_warning_for_charts(
@@ -70,6 +76,7 @@ def board_charts(
     result: Any,
     *,
     indicators: pd.DataFrame | None = None,
+    suppressed: pd.DataFrame | None = None,
     warning: Any = None,
     list_year: int | None = None,
     plan_period: tuple[int, int] | None = PLAN_PERIOD,
@@ -80,7 +87,9 @@ def board_charts(
 
     ``overview``, ``margins_<year>``, ``trend_<criterion>`` for each criterion of the list,
     ``dashboard_<area_id>`` for each area, ``raw_vs_averaged_<area_id>`` (employment, when
-    ``indicators`` is given) and ``early_warning_<year>`` (when ``warning`` is given).
+    ``indicators`` is given; ``suppressed`` says which of its cells disclosure control
+    suppressed, see :func:`suppress_for_charts`) and ``early_warning_<year>`` (when ``warning``
+    is given).
     """
     criteria = table_of(result, "criteria")
     flag = example_flag(is_example, result, criteria)
@@ -98,7 +107,8 @@ def board_charts(
                                                         **common)
         if indicators is not None and "employment" in crits:
             figs[f"raw_vs_averaged_{area}"] = plot_raw_vs_averaged(
-                result, indicators, area, "employment", plan_period=plan_period, **common)
+                result, indicators, area, "employment", plan_period=plan_period,
+                suppressed=suppressed, **common)
     if warning is not None:
         figs[f"early_warning_{int(warning.list_year)}"] = plot_early_warning(warning, **common)
     return figs

@@ -19,11 +19,11 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Annotation, Text
 from matplotlib.ticker import MaxNLocator
 
-from boligmonitor import style
+from boligmonitor import formatting, style
 from boligmonitor.labels import has_label, label
 from boligmonitor.plots.layout import PAD, WSPACE, ChartLayout
 from boligmonitor.plots.text import data_text, text_width
@@ -185,10 +185,17 @@ def footer_legend(fig: Figure, handles: Sequence[Any], labels_: Sequence[str], *
     with fewer than ``ncol`` columns where the figure is too narrow for them."""
     loc = "lower center" if align is None else "lower left"
     handles, labels_ = list(handles), list(labels_)
+    # The layout may make the legend again (narrower) outside the charts' settings: its font
+    # sizes go with it, not read from whatever settings are in force then.
+    kw.setdefault("fontsize", style.RC["legend.fontsize"])
+    if kw.get("title"):
+        kw.setdefault("title_fontsize", style.RC["legend.fontsize"])
 
     def make(n: int) -> Legend:
-        # No pad around the box: the layout places the box itself where it measured it.
-        return fig.legend(handles, labels_, loc=loc, ncol=n, borderaxespad=0, **kw)
+        # No pad around the box: the layout places the box itself where it measured it. In
+        # the charts' settings (mathtext off), also when the layout makes it again.
+        with style.context():
+            return fig.legend(handles, labels_, loc=loc, ncol=n, borderaxespad=0, **kw)
 
     legend = make(ncol)
     layout = layout_of(fig)
@@ -329,13 +336,133 @@ def met_text(row: pd.Series) -> str:
     return text
 
 
-def category_handles(cats: Iterable[str], lang: str) -> list[Patch]:
-    """Legend entries of the categories in ``cats``, least to most severe."""
+# --- lines in words ---------------------------------------------------------------------------
+
+
+def line_text(sub: pd.DataFrame, unit: str, lang: str) -> str:
+    """The line of one criterion's panel as the law words it and its value (``mindst 3 ×
+    landsgennemsnittet = 2,02 pct.``), as the report's text says it; where the areas' lines
+    differ (regions of their own), the relation alone."""
+    known = sub[sub["threshold"].notna()]
+    if not len(known):
+        return label("text.missing", lang)
+    first = known.iloc[0]
+    same = bool(np.allclose(known["threshold"].to_numpy(float), float(first["threshold"]),
+                            rtol=1e-12))
+    ref_value = first.get("reference_value") if "reference_value" in known else None
+    return formatting.threshold_text(
+        first["threshold"], unit, lang, operator=str(first["operator"]),
+        reference=str(first.get("reference", "")), reference_value=ref_value,
+        relation_only=not same)
+
+
+# --- suppressed values ----------------------------------------------------------------------
+
+
+def suppressed_years(rows: pd.DataFrame, area_ids: Iterable[str]) -> dict[str, list[int]]:
+    """Per area, the list years whose value disclosure control suppressed (a NaN value where
+    the rows carry ``is_suppressed``; a table without it has none)."""
+    if "is_suppressed" not in rows.columns:
+        return {}
+    hit = rows[rows["value"].isna() & rows["is_suppressed"].fillna(False).astype(bool)
+               & rows["area_id"].isin(list(area_ids))]
+    out: dict[str, list[int]] = {}
+    for area, year in zip(hit["area_id"].astype(str), hit["list_year"].astype(int),
+                          strict=True):
+        out.setdefault(area, []).append(year)
+    return {a: sorted(set(y)) for a, y in out.items()}
+
+
+def mark_suppressed(ax: Axes, years: Sequence[int], lang: str, *, offset: float = 0.0) -> None:
+    """Mark each of ``years`` (x positions ``year + offset``) as suppressed: a dotted pale band
+    over the panel's height, "Diskretioneret" in the legend (a suppressed value is neither zero
+    nor missing, and is never left a silent gap)."""
+    runs: list[list[int]] = []
+    for y in sorted(set(int(v) for v in years)):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    for run in runs:
+        ax.axvspan(run[0] + offset - 0.5, run[-1] + offset + 0.5,
+                   facecolor=style.CATEGORY_COLORS["suppressed"], edgecolor="none",
+                   hatch=style.CATEGORY_HATCH["suppressed"], hatchcolor=style.SUPPRESSED_EDGE,
+                   linewidth=0, zorder=0.6, gid="suppressed",
+                   label=category_label("suppressed", lang))
+
+
+# --- category cells (the overview grid and the dashboard's strip) ------------------------------
+
+AGREES_MARK, DIFFERS_MARK = "✓", "≠"
+FINDING_COLOR = "#B00020"  # a disagreement with a published list: the display's finding colour
+
+
+def agreement(row: pd.Series) -> bool | None:
+    """Whether the area's computed category agrees with the published list that year: True,
+    False, or None where no published list covers it (or the agreement is suppressed)."""
+    value = row.get("agrees_with_published")
+    if value is None or value is pd.NA or pd.isna(value):
+        return None
+    return bool(value)
+
+
+def category_cell(ax: Axes, x: float, y: float, row: pd.Series, gid: str, *,
+                  width: float = 1.0, height: float = 1.0, fontsize: float = 6.5,
+                  rotation: float = 0) -> str:
+    """One category cell centred on ``(x, y)``: the category's colour (and hatch), the criteria
+    met, and the published list beside it: ``✓`` where it agrees, ``≠`` and a red outline where
+    it differs (as the Jupyter display marks them). Returns the category.
+
+    The number stands on a small box of the cell's colour, so a hatch never runs through it."""
+    cat = str(row["category"])
+    face = style.CATEGORY_COLORS.get(cat, "#FFFFFF")
+    agrees = agreement(row)
+    ax.add_patch(Rectangle((x - width / 2, y - height / 2), width, height, facecolor=face,
+                           edgecolor="#FFFFFF", linewidth=1.5, hatch=style.CATEGORY_HATCH.get(cat),
+                           hatchcolor=style.HATCH_COLOR, gid=gid, zorder=1))
+    if agrees is False:
+        # Inset so that the outline is not hidden under the neighbouring cells.
+        inset = 0.06
+        ax.add_patch(Rectangle((x - width / 2 + inset, y - height / 2 + inset * height / width),
+                               width - 2 * inset, height - 2 * inset * height / width,
+                               fill=False, edgecolor=FINDING_COLOR, linewidth=1.8,
+                               gid=f"finding:{gid.split(':', 1)[-1]}", zorder=3))
+    text = met_text(row)
+    if agrees is not None:
+        # Below the count (upright cells are narrow), or after it (a turned cell is long).
+        sep = " " if rotation else "\n"
+        text = (text + sep if text else "") + (AGREES_MARK if agrees else DIFFERS_MARK)
+    if text:
+        kw: dict[str, Any] = {"ha": "center", "va": "center", "fontsize": fontsize,
+                              "rotation": rotation, "rotation_mode": "anchor",
+                              "color": style.CATEGORY_TEXT.get(cat, "#000"), "zorder": 4,
+                              "gid": f"cell-text:{gid.split(':', 1)[-1]}"}
+        if cat in style.CATEGORY_HATCH:
+            kw["bbox"] = {"boxstyle": "square,pad=0.15", "facecolor": face, "edgecolor": "none"}
+        if agrees is False:
+            kw["color"] = FINDING_COLOR
+            kw["fontweight"] = "bold"
+        ax.text(x, y, text, **kw)
+    return cat
+
+
+def category_handles(cats: Iterable[str], lang: str,
+                     agreements: Iterable[bool | None] = ()) -> list[Any]:
+    """Legend entries of the categories in ``cats``, least to most severe, then the marks of
+    the published lists that ``agreements`` holds (``✓`` agrees, ``≠`` differs: a finding)."""
     present = [c for c in style.CATEGORY_ORDER if c in set(cats)]
     present += [c for c in dict.fromkeys(cats) if c not in present]
-    return [Patch(facecolor=style.CATEGORY_COLORS.get(c, "#FFF"), edgecolor="#777777",
-                  hatch=style.CATEGORY_HATCH.get(c), hatchcolor=style.HATCH_COLOR,
-                  label=category_label(c, lang))
-            for c in present]
-
-
+    handles: list[Any] = [
+        Patch(facecolor=style.CATEGORY_COLORS.get(c, "#FFF"), edgecolor="#777777",
+              hatch=style.CATEGORY_HATCH.get(c), hatchcolor=style.HATCH_COLOR,
+              label=category_label(c, lang))
+        for c in present]
+    seen = set(agreements)
+    if True in seen:
+        # The mark is in the text itself: "✓ the published list agrees".
+        handles.append(Patch(facecolor="none", edgecolor="none",
+                             label=label("chart.published_agrees", lang)))
+    if False in seen:
+        handles.append(Patch(facecolor="#FFFFFF", edgecolor=FINDING_COLOR, linewidth=1.8,
+                             label=label("chart.published_differs", lang)))
+    return handles

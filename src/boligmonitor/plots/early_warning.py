@@ -9,8 +9,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from boligmonitor import style
-from boligmonitor.labels import label
+from boligmonitor import formatting, style
+from boligmonitor.criteria.sources import span
+from boligmonitor.labels import label, label_n
 from boligmonitor.plots.core import (
     chart_title,
     criterion_label,
@@ -70,6 +71,12 @@ def plot_early_warning(
                                                   if classification else ""))
     target = int(b["list_year"].iloc[0])
     crits = ordered_criteria(b["criterion"])
+    # The latest value names the data year it comes from.
+    latest_label = label("chart.latest_value", lang)
+    if "latest_year" in b.columns and b["latest_year"].notna().any():
+        years = sorted({int(y) for y in b["latest_year"].dropna()})
+        latest_label = label_n("chart.latest_value_years", len(years), lang).format(
+            years=span(years))
     fig, grid, created, nrows, ncols = criterion_panels(ax, len(crits), _names(b),
                                                   top=0.7, per_panel=0.8)
     first_ax = None
@@ -84,12 +91,14 @@ def plot_early_warning(
         bound = sub["boundary"].to_numpy(float)
         head = sub["headroom"].to_numpy(float)
         # Rows without numbers: say why, where the table says whether they were suppressed.
-        hidden = (sub["is_suppressed"].to_numpy(bool) if "is_suppressed" in sub else None)
+        hidden = (sub["is_suppressed"].fillna(False).to_numpy(bool) if "is_suppressed" in sub
+                  else np.zeros(len(sub), bool))
         lo, hi = limits(np.concatenate([latest, bound]), pad=0.15)
         for k, (y, lv, bv, h) in enumerate(zip(ypos, latest, bound, head, strict=True)):
-            if hidden is not None and not (np.isfinite(lv) and np.isfinite(bv)):
+            if not (np.isfinite(lv) and np.isfinite(bv)):
+                # Never a silent blank row: suppressed (disclosure control) or missing.
                 data_label(a, gap_label(bool(hidden[k]), lang), (lo, y), offset=2,
-                           fontsize=6.5, color="#444444")
+                           fontsize=6.5, color="#444444", gid=f"gap:{k}")
             if np.isfinite(lv) and np.isfinite(bv):
                 color = style.NOT_MET_COLOR if h > 0 else style.MET_COLOR
                 a.plot([lv, bv], [y, y], color=color, linewidth=3, alpha=0.45,
@@ -97,12 +106,12 @@ def plot_early_warning(
                 if h <= 0:
                     a.plot([lv], [y], linestyle="none", marker="o", markersize=5,
                            color=style.MET_COLOR, zorder=4)
-                text = (style.fmt_margin(h, unit, lang).lstrip("+") if h > 0
+                d = int(formatting.value_decimals(lv, bv, unit, lang)[0])
+                text = (formatting.margin(h, unit, lang, decimals=d).lstrip("+") if h > 0
                         else label("chart.no_room", lang))
                 data_label(a, text, (max(lv, bv), y), offset=4, fontsize=6.5)
         a.plot(latest, ypos, linestyle="none", marker="o", color=style.NOT_MET_COLOR,
-               markersize=5, gid=f"latest:{data_text(crit)}",
-               label=label("chart.latest_value", lang))
+               markersize=5, gid=f"latest:{data_text(crit)}", label=latest_label)
         a.plot(bound, ypos, linestyle="none", marker="|", color=style.THRESHOLD_COLOR,
                markersize=12, markeredgewidth=2, gid=f"boundary:{data_text(crit)}",
                label=label("chart.boundary", lang))
@@ -116,7 +125,7 @@ def plot_early_warning(
         a.set_ylim(-0.7, len(sub) - 0.3)
         a.set_yticks(ypos)
         a.set_yticklabels(names)
-        a.set_xlabel(style.unit_suffix(unit, lang), fontsize=7)
+        a.set_xlabel(formatting.unit_suffix(unit, lang), fontsize=7)
         w = int(sub["window"].iloc[0])
         nxt = int(sub["next_year"].iloc[0])
         extra = f"; {label('chart.window', lang).format(n=w)}" if w > 1 else ""

@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from boligmonitor import style
+from boligmonitor import formatting, style
 from boligmonitor.labels import label
 from boligmonitor.plots.core import (
     chart_title,
@@ -22,6 +22,7 @@ from boligmonitor.plots.core import (
     finish,
     footer_legend,
     gap_label,
+    line_text,
     panel_room,
     styled,
     value_ticks,
@@ -105,22 +106,21 @@ def plot_margins(
         a.xaxis.set_major_formatter(style.axis_formatter(unit, lang, margin=True))
         names = [short_name(n) for n in sub["area_name"]]
         value_ticks(a.xaxis, -lim, lim, X_BINS, panel_room(ncols, names))
-        hidden = (sub["is_suppressed"].to_numpy(bool) if "is_suppressed" in sub
+        hidden = (sub["is_suppressed"].fillna(False).to_numpy(bool) if "is_suppressed" in sub
                   else np.zeros(len(sub), bool))
-        for y, m, is_hidden in zip(ypos, margins, hidden, strict=True):
+        # Each margin with the decimals that show on which side of the line its value lies.
+        decimals = formatting.value_decimals(sub["value"], sub["threshold"], unit, lang)
+        for y, m, is_hidden, d in zip(ypos, margins, hidden, decimals, strict=True):
             # Labels on the met side of the line: clear of the area names on the left.
-            text = (style.fmt_margin(m, unit, lang) if np.isfinite(m)
+            text = (formatting.margin(m, unit, lang, decimals=int(d)) if np.isfinite(m)
                     else gap_label(bool(is_hidden), lang))
             data_label(a, " " + text, (max(m, 0) if np.isfinite(m) else 0, y), fontsize=6.5)
         a.set_yticks(ypos)
         a.set_yticklabels(names)
-        a.set_xlabel(style.unit_suffix(unit, lang, margin=True), fontsize=7)
+        a.set_xlabel(formatting.unit_suffix(unit, lang, margin=True), fontsize=7)
         cl = str(sub["classification"].iloc[0])
-        sym = data_text(sub["operator_symbol"].iloc[0]) if "operator_symbol" in sub else ""
-        thr = sub["threshold"].dropna()
-        thr_text = style.fmt_value(float(thr.iloc[0]), unit, lang) if len(thr) else "–"
         a.set_title(f"{criterion_label(crit, lang)}\n({classification_label(cl, lang)}: "
-                    f"{sym} {thr_text})", loc="left", fontsize=7.5)
+                    f"{line_text(sub, unit, lang)})", loc="left", fontsize=7.5)
         a.grid(axis="y", visible=False)
     for j in range(len(crits), nrows * ncols):
         fig.add_subplot(grid[j // ncols, j % ncols]).set_axis_off()

@@ -10,16 +10,16 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from boligmonitor import style
 from boligmonitor.labels import label
 from boligmonitor.plots.core import (
+    agreement,
+    category_cell,
     category_handles,
     chart_title,
     data_label,
     finish,
     footer_legend,
     footer_note,
-    met_text,
     single_axes,
     styled,
 )
@@ -47,7 +47,9 @@ def plot_overview(
     """Areas x list years, each cell coloured by the area's category, with criteria met.
 
     An area with no row in a list year is an empty cell. An area under 1,000 residents is
-    marked ``*`` (scored for monitoring, cannot be listed).
+    marked ``*`` (scored for monitoring, cannot be listed). Where a published list covers the
+    area that year, ``✓`` says it agrees with the computed category and ``≠`` with a red
+    outline that it differs (a finding); the legend says so.
     """
     tab = table_of(result, "areas").copy()
     tab["area_id"] = tab["area_id"].astype(str)
@@ -57,6 +59,7 @@ def plot_overview(
              else sorted(int(y) for y in tab["list_year"].unique()))
     fig, ax_, created = single_axes(ax, 1.3 + 0.38 * len(area_ids))
     cats: list[str] = []
+    agreements: list[bool | None] = []
     lookup = tab.set_index(["area_id", "list_year"])
     for r, area in enumerate(area_ids):
         for y in years:
@@ -65,16 +68,8 @@ def plot_overview(
             row = lookup.loc[(area, y)]
             if isinstance(row, pd.DataFrame):
                 row = row.iloc[0]
-            cat = str(row["category"])
-            cats.append(cat)
-            ax_.add_patch(Rectangle((y - 0.5, r - 0.5), 1, 1,
-                                    facecolor=style.CATEGORY_COLORS.get(cat, "#FFFFFF"),
-                                    edgecolor="#FFFFFF", linewidth=1.5,
-                                    hatch=style.CATEGORY_HATCH.get(cat),
-                                    hatchcolor=style.HATCH_COLOR,
-                                    gid=f"cell:{data_text(area)}:{y}"))
-            ax_.text(y, r, met_text(row), ha="center", va="center", fontsize=6.5,
-                     color=style.CATEGORY_TEXT.get(cat, "#000"))
+            cats.append(category_cell(ax_, y, r, row, f"cell:{data_text(area)}:{y}"))
+            agreements.append(agreement(row))
     if plan_period is not None:
         start, end = plan_period
         ax_.add_patch(Rectangle((start - 0.5, -0.5), end - start + 1, len(area_ids),
@@ -93,8 +88,8 @@ def plot_overview(
     for s in ax_.spines.values():
         s.set_visible(False)
     ax_.tick_params(length=0)
-    handles = category_handles(cats, lang)
-    ncol = min(4, max(1, len(set(cats))))
+    handles = category_handles(cats, lang, agreements)
+    ncol = min(4, max(1, len(handles)))
     note = label("chart.overview_note", lang)
     if created:
         chart_title(fig, ax_, label("chart.overview_title", lang), created)

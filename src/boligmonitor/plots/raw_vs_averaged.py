@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from boligmonitor import style
+from boligmonitor import formatting, style
 from boligmonitor.labels import label
 from boligmonitor.plots.core import (
     chart_title,
@@ -19,6 +19,7 @@ from boligmonitor.plots.core import (
     fixed_ticks,
     footer_legend,
     limits,
+    mark_suppressed,
     single_axes,
     step_xy,
     styled,
@@ -54,6 +55,7 @@ def plot_raw_vs_averaged(
     plan_period: tuple[int, int] | None = PLAN_PERIOD,
     lang: str = "da",
     is_example: bool | None = None,
+    suppressed: pd.DataFrame | None = None,
     ax: Axes | None = None,
 ) -> Figure:
     """One area's raw annual values of a criterion beside the averaged values the law uses.
@@ -61,7 +63,9 @@ def plot_raw_vs_averaged(
     x is the data year. The average of each list year is drawn at its last data year, so the
     lag of an average behind a good (or bad) year shows; the line of each list year is drawn at
     the same place, and the top axis gives the list year. ``indicators`` is the annual table
-    (layout a), suppressed cells as NaN (gaps).
+    (layout a), suppressed cells as NaN; ``suppressed`` (booleans like ``indicators``) says
+    which, and those years are marked as suppressed, as are averages disclosure control
+    suppressed (the criteria rows' ``is_suppressed``).
     """
     table = table_of(result, "criteria")
     rows = select_rows(table[table["criterion"].astype(str) == criterion], classification)
@@ -81,7 +85,17 @@ def plot_raw_vs_averaged(
         dtype=float)
     years = sorted(set(int(y) for y in raw.index) | set(int(x) for x in rows["x"]))
     raw = raw.groupby(level=0).first().reindex(years)
+    # Suppressed years: of the annual values (by the mask), and of the averages.
+    hidden: set[int] = set()
+    if suppressed is not None and indicator in suppressed.columns:
+        mine = (indicators["area_id"].astype(str) == area_id).to_numpy()
+        flags = suppressed[indicator].to_numpy(bool)[mine]
+        hidden |= {int(y) for y in indicators["year"].to_numpy()[mine][flags]}
+    if "is_suppressed" in rows.columns:
+        gone = rows["value"].isna() & rows["is_suppressed"].fillna(False).astype(bool)
+        hidden |= {int(x) for x in rows.loc[gone, "x"]}
     fig, ax_, created = single_axes(ax, HEIGHT)
+    mark_suppressed(ax_, sorted(hidden), lang)
     if plan_period is not None:
         start, end = plan_period[0] - lag, plan_period[1] - lag
         ax_.axvspan(start - 0.5, end + 0.5, color=style.PLAN_COLOR, alpha=style.PLAN_ALPHA,
@@ -101,7 +115,9 @@ def plot_raw_vs_averaged(
              label=label("chart.averaged_values", lang), zorder=5)
     known = avg.dropna()
     if len(known):
-        data_label(ax_, style.fmt_value(float(known.iloc[-1]), unit, lang),
+        d = int(formatting.value_decimals(known.iloc[-1], thr.get(known.index[-1]), unit,
+                                          lang)[0])
+        data_label(ax_, formatting.value(float(known.iloc[-1]), unit, lang, decimals=d),
                    (float(known.index[-1]), float(known.iloc[-1])), offset=5, fontsize=7,
                    color=style.OKABE_ITO["blue"], gid="latest-label")
     lo, hi = limits(np.concatenate([raw.to_numpy(float), avg.to_numpy(float),
@@ -111,7 +127,7 @@ def plot_raw_vs_averaged(
     ax_.set_xlim(years[0] - 0.5, years[-1] + 1.2)
     ax_.yaxis.set_major_formatter(style.axis_formatter(unit, lang))
     ax_.set_xlabel(label("chart.data_year", lang))
-    ax_.set_ylabel(style.unit_suffix(unit, lang))
+    ax_.set_ylabel(formatting.unit_suffix(unit, lang))
     step = 1 if len(years) <= 8 else 2
     ticks = [y for y in years if (y - years[-1]) % step == 0]
     ax_.set_xticks(ticks)

@@ -4,6 +4,7 @@ each year (also the small multiples of the dashboard)."""
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -12,7 +13,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from boligmonitor import style
+from boligmonitor import formatting, style
+from boligmonitor.criteria.sources import span
 from boligmonitor.labels import label
 from boligmonitor.plots.core import (
     chart_title,
@@ -25,9 +27,12 @@ from boligmonitor.plots.core import (
     layout_of,
     legend_entries,
     limits,
+    line_text,
+    mark_suppressed,
     single_axes,
     step_xy,
     styled,
+    suppressed_years,
     threshold_series,
 )
 from boligmonitor.plots.layout import spread_apart
@@ -49,6 +54,15 @@ Y_BINS_COMPACT = 4
 LATEST_OFFSET = 6  # points between an area's last point and its latest-value label
 
 # --- the trend panel -------------------------------------------------------------------------
+
+
+def year_ticks(years: Sequence[int], compact: bool) -> list[int]:
+    """The list years with a tick, counted back from the last: about four in a compact panel
+    (a dashboard's), every year or every second in a chart of its own."""
+    years = [int(y) for y in years]
+    step = max(1, math.ceil(len(years) / 4)) if compact else (1 if len(years) <= 8 else 2)
+    return [y for y in years if (y - years[-1]) % step == 0]
+
 
 
 def draw_trend(
@@ -130,17 +144,29 @@ def draw_trend(
                         gid="met-side", label=label("chart.met_side", lang))
 
     # The areas' values: markers too, so that a single year between gaps is still visible.
+    # A suppressed value is marked as suppressed: one area's years as dotted bands, several
+    # areas' in their names in the legend.
+    hidden = suppressed_years(rows, area_ids)
+    if len(area_ids) == 1:
+        mark_suppressed(ax, hidden.get(area_ids[0], []), lang)
     latest: list[tuple[int, float, float, str]] = []
     for i, area in enumerate(area_ids):
         sub = rows[rows["area_id"] == area].set_index("list_year")["value"]
         sub = sub.reindex(all_years).astype(float)
         st = style.series_style((style_index or {}).get(area, i))
+        name = short_name(area_name_of(rows, area))
+        if hidden.get(area) and len(area_ids) > 1:
+            name += " " + label("chart.suppressed_years", lang).format(years=span(hidden[area]))
         ax.plot(all_years, sub.to_numpy(float), gid=f"area:{data_text(area)}", zorder=4,
-                label=short_name(area_name_of(rows, area)), **st)
+                label=name, **st)
         known = sub.dropna()
         if len(known):
-            latest.append((int(known.index[-1]), float(known.iloc[-1]), float(known.iloc[-1]),
-                           st["color"]))
+            # The third item: that year's line, for the decimals that show the value's side.
+            year = int(known.index[-1])
+            line = rows.loc[(rows["area_id"] == area) & (rows["list_year"] == year),
+                            "threshold"]
+            latest.append((year, float(known.iloc[-1]),
+                           float(line.iloc[0]) if len(line) else np.nan, st["color"]))
     if not compact:
         # The latest value of each area, right of its last point, pushed apart where two
         # would overlap, and kept between the panel's top and bottom.
@@ -151,8 +177,9 @@ def draw_trend(
         values = [latest[k][1] for k in order]
         placed = values if own else spread_apart(values, lo, hi, 0.055 * (hi - lo))
         for k, y_text in zip(order, placed, strict=True):
-            x_last, v_last, _, color = latest[k]
-            data_label(ax, style.fmt_value(v_last, unit, lang), (x_last, y_text),
+            x_last, v_last, line_last, color = latest[k]
+            d = int(formatting.value_decimals(v_last, line_last, unit, lang)[0])
+            data_label(ax, formatting.value(v_last, unit, lang, decimals=d), (x_last, y_text),
                        offset=LATEST_OFFSET, fontsize=7, color=color, gid="latest-label",
                        zorder=5, spread=True)
 
@@ -161,17 +188,32 @@ def draw_trend(
     own = layout_of(ax.get_figure(root=True)) is not None
     ax.set_xlim(x_lo, x_hi + (0.0 if compact or own else 1.6))
     ax.set_ylim(lo, hi)
-    fixed_ticks(ax.yaxis, lo, hi, Y_BINS_COMPACT if compact else Y_BINS)
-    ax.yaxis.set_major_formatter(style.axis_formatter(unit, lang))
-    # Compact panels: about four year ticks; a full chart: every year or every second.
-    step = max(1, math.ceil(len(all_years) / 4)) if compact else (1 if len(all_years) <= 8 else 2)
-    ticks = [y for y in all_years if (y - all_years[-1]) % step == 0]
+    shown = rows.loc[rows["area_id"].isin(area_ids), "value"].to_numpy(float)
+    lines = np.concatenate([s.to_numpy(float) for s in thresholds.values()] or [np.array([])])
+    if not np.isfinite(shown).any():
+        # Nothing to draw: say why (suppressed, or no figures) instead of an empty panel.
+        why = (label("chart.all_suppressed", lang) if any(hidden.values())
+               else label("chart.no_data", lang))
+        note = ax.text(0.5, 0.5, textwrap.fill(why, 30), transform=ax.transAxes,
+                       ha="center", va="center", multialignment="center",
+                       fontsize=7 if compact else 8, color="#444444", gid="no-data", zorder=6,
+                       bbox={"boxstyle": "round,pad=0.3", "facecolor": "#FFFFFF",
+                             "edgecolor": "#BBBBBB", "linewidth": 0.6})
+        note.set_in_layout(False)  # inside the panel: it takes no room around it
+    if np.isfinite(shown).any() or np.isfinite(lines).any():
+        fixed_ticks(ax.yaxis, lo, hi, Y_BINS_COMPACT if compact else Y_BINS)
+        ax.yaxis.set_major_formatter(style.axis_formatter(unit, lang))
+    else:
+        ax.set_yticks([])  # no scale for nothing: not a 0-100 axis with no line on it
+    ticks = year_ticks(all_years, compact)
     ax.set_xticks(ticks)
     ax.set_xticklabels([str(t) for t in ticks])
     ax.grid(axis="x", visible=False)
     if not compact:
         ax.set_xlabel(label("chart.list_year", lang))
-        ax.set_ylabel(style.unit_suffix(unit, lang))
+        ax.set_ylabel(formatting.unit_suffix(unit, lang))
+    elif np.isfinite(shown).any() or np.isfinite(lines).any():
+        ax.set_ylabel(formatting.unit_suffix(unit, lang), fontsize=6.5)
 
 
 @styled
@@ -220,7 +262,21 @@ def plot_trend(
     title = label("chart.trend_title", lang).format(criterion=criterion_label(criterion, lang))
     if classification is not None:
         title += f" ({classification_label(classification, lang)})"
-    chart_title(fig, ax_, title, created)
+    # The line of the latest list year as the law words it and its value, as the report says.
+    shown = rows[rows["area_id"].isin(area_ids)]
+    line = ""
+    if len(shown):
+        last = shown[shown["list_year"] == shown["list_year"].max()]
+        unit = str(last["unit"].iloc[-1])
+        line = label("chart.line_of", lang).format(
+            year=int(last["list_year"].iloc[0]), line=line_text(last[last["unit"] == unit],
+                                                                unit, lang))
+    if created:
+        chart_title(fig, ax_, title, created)
+        if line:
+            ax_.set_title(line, loc="left", fontsize=7.5)
+    else:
+        chart_title(fig, ax_, title + (f"\n{line}" if line else ""), created)
     handles, labels_ = legend_entries(ax_)
     # Say why a line breaks off or is missing: gaps are missing or suppressed figures.
     gaps = any(np.isnan(np.asarray(a.get_ydata(), float)).any()

@@ -2,7 +2,8 @@
 
 :func:`build_report` takes a :class:`~boligmonitor.datasets.Dataset` (and the scoring choices) and
 returns a :class:`~.content.ReportContent`: every text already in the reader's language, every
-number already formatted (Danish decimal comma by default) *and* kept raw for the spreadsheet,
+number already formatted (by :mod:`boligmonitor.formatting`, the package's one formatter; Danish
+by default) *and* kept raw for the spreadsheet,
 every value marked as shown, suppressed (disclosure control) or missing. The renderers
 (:mod:`.render_html`, :mod:`.render_pdf`, :mod:`.render_xlsx`, :mod:`.render_pptx`) only lay
 this content out, so the four files cannot disagree.
@@ -27,6 +28,7 @@ import datetime as dt
 
 import pandas as pd
 
+from boligmonitor import formatting
 from boligmonitor.criteria import Assessment
 from boligmonitor.datasets import Dataset
 from boligmonitor.disclosure import (
@@ -52,13 +54,7 @@ from boligmonitor.report.content import (
     Shown,
     Table,
 )
-from boligmonitor.report.formatting import (
-    fmt_number,
-    long_date,
-    show_count,
-    show_value,
-    tri,
-)
+from boligmonitor.report.formatting import show_count, show_value, tri
 from boligmonitor.report.sections.areas import area_section
 from boligmonitor.report.sections.changes import what_changed
 from boligmonitor.report.sections.chart_recipes import (
@@ -92,7 +88,6 @@ __all__ = [
     "Shown",
     "Table",
     "build_report",
-    "fmt_number",
     "latest_list_year",
     "report_date",
     "show_count",
@@ -230,7 +225,8 @@ def build_report(
                                lang, tx)
         summaries.append(summary)
         keys = area_charts(plots, safe, aid, str(row.area_name), list_year, lang, charts,
-                           data.is_example, tx, ind_sup.values if ind_sup is not None else None)
+                           data.is_example, tx, ind_sup.values if ind_sup is not None else None,
+                           ind_sup.mask if ind_sup is not None else None)
         sections.append(area_section(row, summary, crit_now, mask_now, rules_now, lang, keys))
 
     overview_keys = overview_charts(plots, safe, list_year, lang, charts, data.is_example, tx,
@@ -257,7 +253,7 @@ def build_report(
         lang=lang,
         date=date_iso,
         title=tx["title"].format(year=list_year),
-        subtitle=tx["subtitle"].format(date=long_date(date_iso, lang),
+        subtitle=tx["subtitle"].format(date=formatting.long_date(date_iso, lang),
                                       rules=rules_now.name_da if lang == "da"
                                       else rules_now.name_en),
         is_example=bool(data.is_example),

@@ -44,9 +44,10 @@ class CriterionLine:
     value: Shown
     operator: str
     threshold: Shown
+    line: str  # the line in words and value (``3 × landsgennemsnittet = 2,02 pct.``)
     reference: Shown
     is_met: bool | None
-    status: str
+    status: Shown
     margin: Shown
     persons: Shown
     data_years: str

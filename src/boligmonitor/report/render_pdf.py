@@ -280,8 +280,9 @@ def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
                                            _p(c.charts[key].title, "note")]))
         story.append(_p(c.t("criteria_table"), "h3"))
         rows = [[_p(ln.classification, "cell"), _p(ln.criterion, "cell"), _shown(ln.value, True),
-                 Paragraph(esc(f"{ln.operator} {ln.threshold.text}"), st["cellr"]),
-                 _shown(ln.reference, True), _p(ln.status, "cell"), _shown(ln.margin, True),
+                 Paragraph(esc(f"{ln.operator} {ln.line}"), st["cellr"]),
+                 _shown(ln.reference, True), _shown(ln.status, False),
+                 _shown(ln.margin, True),
                  _shown(ln.persons, True), _p(ln.data_years, "cell")] for ln in a.lines]
         story.append(_table(crit_cols, rows, fit=True, stretch=1))
         story.append(_p(c.t("margin_note"), "note"))

@@ -26,9 +26,6 @@ from boligmonitor.report.safe_text import visible
 from boligmonitor.report.zipfix import pin_zip
 
 NUMBER_FORMATS = {
-    "pct": "0.0%",
-    "pct2": "0.00%",
-    "pp": "+0.0%;-0.0%;0.0%",
     "dkk": '#,##0 "kr."',
     "ratio": "0.00",
     "persons": "+0.0;-0.0;0.0",
@@ -50,6 +47,17 @@ def set_text(cell, text: str) -> None:
     set_text_cell(cell, text)
 
 
+def number_format(kind: str) -> str | None:
+    """The spreadsheet's display format of a :class:`Shown` kind: a percentage (``pct2``) or a
+    difference in points (``pp1``) with the decimals the report shows, or a fixed format."""
+    for prefix in ("pct", "pp"):
+        if kind.startswith(prefix) and kind[len(prefix):].isdigit():
+            d = int(kind[len(prefix):])
+            pct = "0" + ("." + "0" * d if d else "") + "%"
+            return pct if prefix == "pct" else f"+{pct};-{pct};{pct}"
+    return NUMBER_FORMATS.get(kind)
+
+
 def _write(cell, s: Shown) -> None:
     text = visible(s.text)
     if text is not s.text:
@@ -62,9 +70,10 @@ def _write(cell, s: Shown) -> None:
         set_text(cell, s.text)
         cell.font = _MISSING_FONT
         cell.alignment = Alignment(horizontal="right")
-    elif s.state == VALUE and isinstance(s.raw, int | float) and s.kind in NUMBER_FORMATS:
+    elif (s.state == VALUE and isinstance(s.raw, int | float)
+          and number_format(s.kind) is not None):
         cell.value = s.raw
-        cell.number_format = NUMBER_FORMATS[s.kind]
+        cell.number_format = number_format(s.kind)
     else:
         set_text(cell, s.text)
 

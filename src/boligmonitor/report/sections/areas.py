@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from boligmonitor import formatting
 from boligmonitor.disclosure import SUPPRESSED_CATEGORY
 from boligmonitor.labels import label
 from boligmonitor.report.content import (
@@ -18,7 +19,6 @@ from boligmonitor.report.content import (
 from boligmonitor.report.formatting import (
     classification_name,
     is_missing,
-    share_decimals,
     show_count,
     show_value,
     status_text,
@@ -46,9 +46,14 @@ def area_section(row, summary: AreaSummary, crit_now: pd.DataFrame, mask_now: pd
 
 
 def criterion_line(r, m, lang: str) -> CriterionLine:
-    """One row ``r`` of the criteria table, with its suppression mask ``m``, as shown."""
+    """One row ``r`` of the criteria table, with its suppression mask ``m``, as shown.
+
+    The value, the line and the margin have the decimals that show on which side of the line
+    the value lies (:func:`boligmonitor.formatting.value_decimals`); a line relative to an
+    average reads as the law words it and as its value (``mindst 3 × landsgennemsnittet =
+    2,02 pct.``), as in the explanation and the charts."""
     unit = str(r.unit)
-    decimals = share_decimals(float(r.threshold)) if not is_missing(r.threshold) else 1
+    decimals = int(formatting.value_decimals(r.value, r.threshold, unit, lang)[0])
     is_met = None if m.is_met else tri(r.is_met)
     ref = r.reference_value
     if str(r.reference) == "absolute" or is_missing(ref):
@@ -57,6 +62,8 @@ def criterion_line(r, m, lang: str) -> CriterionLine:
         reference = show_value(ref, "share", lang, decimals=2)
     else:
         reference = show_value(ref, "dkk" if str(r.reference) == "regional" else unit, lang)
+    status = (Shown(label("text.suppressed", lang), None, SUPPRESSED, "text") if m.is_met
+              else Shown(status_text(is_met, lang), None, VALUE, "text"))
     return CriterionLine(
         classification_id=str(r.classification),
         classification=classification_name(str(r.classification), lang),
@@ -65,9 +72,11 @@ def criterion_line(r, m, lang: str) -> CriterionLine:
         value=show_value(r.value, unit, lang, decimals=decimals, suppressed=bool(m.value)),
         operator=label(f"operator.{r.operator}", lang),
         threshold=show_value(r.threshold, unit, lang, decimals=decimals),
+        line=formatting.threshold_text(r.threshold, unit, lang, reference=str(r.reference),
+                                       reference_value=ref, decimals=decimals),
         reference=reference,
         is_met=is_met,
-        status=label("text.suppressed", lang) if m.is_met else status_text(is_met, lang),
+        status=status,
         margin=show_value(r.margin, unit, lang, decimals=decimals, margin=True,
                           suppressed=bool(m.margin)),
         # For income the engine gives the rise in mean income needed, in kroner, not persons.
@@ -93,7 +102,8 @@ def area_explanation(s: AreaSummary, lines: tuple[CriterionLine, ...], rules: Ru
     items = [
         label("explanation.criterion", lang).format(
             criterion=ln.criterion, value=ln.value.text, operator=ln.operator,
-            threshold=ln.threshold.text, status=ln.status)
+            threshold=ln.line,
+            status=ln.status.text)
         for ln in lines if ln.classification_id == primary
     ]
     parts.append(head + ": " + "; ".join(items) + ".")
@@ -101,7 +111,8 @@ def area_explanation(s: AreaSummary, lines: tuple[CriterionLine, ...], rules: Ru
     for ln in gates:
         parts.append(f"{ln.classification}: " + label("explanation.criterion", lang).format(
             criterion=ln.criterion, value=ln.value.text, operator=ln.operator,
-            threshold=ln.threshold.text, status=ln.status) + ".")
+            threshold=ln.line,
+            status=ln.status.text) + ".")
     if s.is_listable is False:
         parts.append(label("explanation.not_listable", lang))
     parts.append(label("explanation.category", lang).format(category=s.category))

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from boligmonitor import formatting
 from boligmonitor.disclosure import SUPPRESSED_CATEGORY
 from boligmonitor.labels import label
 from boligmonitor.report.content import Change
 from boligmonitor.report.formatting import (
     category_name,
     classification_name,
-    share_decimals,
     show_value,
     tri,
 )
@@ -47,15 +47,19 @@ def what_changed(crit: pd.DataFrame, mask: pd.DataFrame, areas: pd.DataFrame, li
             cls = classification_name(str(r.classification), lang)
             verb = tx["crossed_met"] if m1 else tx["crossed_not_met"]
             unit = str(r.unit)
-            dec = share_decimals(float(r.threshold))
             if r.is_sup or r.is_sup_prev:
                 detail = ""
             else:
+                # Both years' values with the decimals that show their side of this year's line.
+                dec = int(max(formatting.value_decimals([r.value, r.value_prev],
+                                                        [r.threshold, r.threshold], unit, lang)))
                 detail = tx["crossed_detail"].format(
                     before=show_value(r.value_prev, str(r.unit_prev), lang, decimals=dec).text,
                     after=show_value(r.value, unit, lang, decimals=dec).text,
                     operator=label(f"operator.{r.operator}", lang),
-                    threshold=show_value(r.threshold, unit, lang, decimals=dec).text,
+                    threshold=formatting.threshold_text(
+                        r.threshold, unit, lang, reference=str(r.reference),
+                        reference_value=r.reference_value, decimals=dec),
                 )
             reasons.append(tx["crossed"].format(criterion=crit_txt, classification=cls,
                                                verb=verb, detail=detail).strip())

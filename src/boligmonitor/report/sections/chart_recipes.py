@@ -28,7 +28,8 @@ def _call(fn: Callable, *args, **kwargs) -> Callable[[], Any]:
 
 def area_charts(plots, safe: Assessment, area_id: str, name: str, list_year: int, lang: str,
                 charts: dict[str, Chart], is_example: bool, tx: dict[str, str],
-                indicators: pd.DataFrame | None) -> tuple[str, ...]:
+                indicators: pd.DataFrame | None,
+                suppressed: pd.DataFrame | None = None) -> tuple[str, ...]:
     """Add the charts of one area page to ``charts``; return their keys."""
     if plots is None:
         return ()
@@ -45,7 +46,7 @@ def area_charts(plots, safe: Assessment, area_id: str, name: str, list_year: int
         key = f"area{n}-raw"
         charts[key] = Chart(key, tx["chart_raw"].format(area=name),
                             _call(raw, safe, indicators, area_id, "employment", lang=lang,
-                                  is_example=is_example))
+                                  is_example=is_example, suppressed=suppressed))
         keys.append(key)
     return tuple(keys)
 

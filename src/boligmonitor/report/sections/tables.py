@@ -53,7 +53,7 @@ def spreadsheet_tables(summaries, crit: pd.DataFrame, mask: pd.DataFrame,
             _t(r.area_id), _t(r.area_name), Shown(str(r.list_year), int(r.list_year), VALUE,
                                                   "year"),
             _t(ln.classification), _t(ln.criterion), ln.value, _t(ln.operator), ln.threshold,
-            ln.reference, _t(ln.status), ln.margin, ln.persons, _t(ln.data_years),
+            ln.reference, ln.status, ln.margin, ln.persons, _t(ln.data_years),
             _t(ln.citation),
         ))
     criteria = Table(
