@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
 
 from boligmonitor.errors import RuleSetError
+from boligmonitor.labels import has_label, label, label_n
 
 ReferenceAveraging = Literal["like_criterion", "last_year"]
 HistorySource = Literal["published", "computed"]
@@ -145,3 +146,43 @@ class Options:
 
 
 DEFAULT_OPTIONS = Options()
+
+
+# --- the readings in words (every output that shows them) ---------------------------------------
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def reading_value(name: str, value: Any, lang: str = "da") -> str:
+    """The value of reading ``name`` in words: ``ja``/``nej``, ``som kriteriet (samme dataår)``,
+    ``1 år``, ``ingen afrunding``, ``10⁻⁹``, never a Python value.
+
+    >>> reading_value("history", "published")
+    'offentliggjorte lister, hvor de findes; ellers beregnet'
+    >>> reading_value("below_minimum_breaks_run", True, "en"), reading_value("annual_lag", 1)
+    ('yes', '1 år')
+    >>> reading_value("equality_tolerance", 1e-9), reading_value("rounding", None, "en")
+    ('10⁻⁹', 'no rounding')
+    """
+    if value is None:
+        return label(f"option_value.{name}.none", lang)
+    if isinstance(value, bool):
+        return label("report.yes" if value else "report.no", lang)
+    key = f"option_value.{name}.{value}"
+    if isinstance(value, str):
+        return label(key, lang) if has_label(key) else value
+    if name in ("point_in_time_lag", "annual_lag"):
+        return label_n("option_value.years", int(value), lang).format(n=int(value))
+    if name == "rounding":
+        return label_n("option_value.decimals", int(value), lang).format(n=int(value))
+    if isinstance(value, float) and value and (abs(value) < 1e-3 or abs(value) >= 1e6):
+        mantissa, exponent = f"{value:e}".split("e")
+        power = "10" + str(int(exponent)).translate(_SUPERSCRIPT)
+        m = float(mantissa)
+        return power if m == 1 else f"{mantissa.rstrip('0').rstrip('.')} × {power}"
+    return str(value)
+
+
+def reading_note(name: str, lang: str = "da") -> str:
+    """The one-line explanation of reading ``name``."""
+    return label(f"option_note.{name}", lang)

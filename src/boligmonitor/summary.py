@@ -13,7 +13,7 @@ import pandas as pd
 from boligmonitor.criteria import Assessment
 from boligmonitor.criteria.sources import span
 from boligmonitor.labels import has_label, label, label_n
-from boligmonitor.options import Options
+from boligmonitor.options import Options, reading_value
 
 NOT_ON_A_LIST = ("none", "undetermined")
 
@@ -29,7 +29,8 @@ def readings_line(options: Options, lang: str) -> str:
     changed = options.differs_from_default()
     if not changed:
         return label("summary.readings_default", lang)
-    parts = [f"{label(f'option.{k}', lang)}: {v}" for k, v in changed.items()]
+    parts = [f"{label(f'option.{k}', lang)}: {reading_value(k, v, lang)}"
+             for k, v in changed.items()]
     return label("summary.readings_changed", lang).format(readings="; ".join(parts))
 
 

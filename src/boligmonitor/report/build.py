@@ -49,6 +49,7 @@ from boligmonitor.report.content import (
     Chart,
     CriterionLine,
     Method,
+    Published,
     ReportContent,
     RuleText,
     Shown,
@@ -67,6 +68,7 @@ from boligmonitor.report.sections.early_warning import (
     warning_flags,
 )
 from boligmonitor.report.sections.method import method_section
+from boligmonitor.report.sections.published import published_section
 from boligmonitor.report.sections.summary import area_summary, resident_mask
 from boligmonitor.report.sections.tables import spreadsheet_tables
 from boligmonitor.rules import RuleSet, governing_rules, load_rules
@@ -83,6 +85,7 @@ __all__ = [
     "Chart",
     "CriterionLine",
     "Method",
+    "Published",
     "ReportContent",
     "RuleText",
     "Shown",
@@ -233,6 +236,7 @@ def build_report(
                                     ew)
     changes, unchanged = what_changed(crit_values, crit_mask, areas_all, list_year, prev_year,
                                       lang, tx)
+    published = published_section(areas_all, list_year, lang, tx, ruleset)
     method = method_section(data, assessment, rules_now, rules_prev, crit_now, list_year,
                             options, min_cell, lang, tx)
     glossary = tuple(
@@ -241,7 +245,7 @@ def build_report(
         if k.startswith("glossary.") and (data.is_example or k != "glossary.example")
     )
     sheets = spreadsheet_tables(summaries, crit_values, crit_mask, areas_all, list_year, data,
-                                ind_sup, options, lang, tx, method, min_cell)
+                                ind_sup, options, lang, tx, method, min_cell, published)
     example_mark = label("text.example_data", lang)
     example_note = ""
     if data.is_example:
@@ -265,6 +269,7 @@ def build_report(
         areas=tuple(sections),
         changes=changes,
         unchanged=unchanged,
+        published=published,
         method=method,
         glossary=glossary,
         charts=charts,

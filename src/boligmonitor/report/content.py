@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from boligmonitor.disclosure import SUPPRESSED_CATEGORY
+
 VALUE, SUPPRESSED, MISSING = "value", "suppressed", "missing"
 
 
@@ -31,6 +33,10 @@ class Shown:
     @staticmethod
     def of_text(text: Any) -> Shown:
         return Shown("" if text is None else str(text), None if text is None else str(text))
+
+
+def _state_text(text: str, suppressed: bool) -> Shown:
+    return Shown(text, None, SUPPRESSED if suppressed else VALUE, "text")
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,20 @@ class AreaSummary:
     direction: str
     warnings: tuple[str, ...]
     sentence: str
+
+    # The category, the criteria met and the direction as shown: marked as suppressed where
+    # disclosure control withholds them, like a suppressed number.
+    @property
+    def category_shown(self) -> Shown:
+        return _state_text(self.category, self.category_id == SUPPRESSED_CATEGORY)
+
+    @property
+    def met_shown(self) -> Shown:
+        return _state_text(self.criteria_met, self.n_met is None)
+
+    @property
+    def direction_shown(self) -> Shown:
+        return _state_text(self.direction, self.direction_id == "suppressed")
 
 
 @dataclass(frozen=True)
@@ -129,6 +149,19 @@ class RuleText:
 
 
 @dataclass(frozen=True)
+class Published:
+    """Published beside computed: a table of every area and list year a published list covers
+    (computed, published, agreement) and every disagreement as a finding."""
+
+    intro: str
+    table: Table
+    findings_heading: str
+    findings: tuple[str, ...]
+    n_compared: int
+    n_differ: int
+
+
+@dataclass(frozen=True)
 class Method:
     rules: tuple[RuleText, ...]
     options: Table
@@ -157,6 +190,7 @@ class ReportContent:
     areas: tuple[AreaSection, ...]
     changes: tuple[Change, ...]
     unchanged: tuple[str, ...]
+    published: Published
     method: Method
     glossary: tuple[tuple[str, str], ...]
     charts: dict[str, Chart]

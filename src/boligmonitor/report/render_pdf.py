@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape, unescape
@@ -32,6 +33,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Frame,
     Image,
     KeepTogether,
@@ -55,6 +57,11 @@ MARGIN = 18 * mm
 TEXT_W = PAGE_W - 2 * MARGIN
 SUPPRESSED_COLOUR = colors.HexColor("#6a3d9a")
 MISSING_COLOUR = colors.HexColor("#555555")
+FINDING_COLOUR = "#B00020"  # a disagreement with a published list (the display's colour)
+FRAME_H = PAGE_H - 2 * MARGIN
+# A section (or an area) starts on a new page only where less than this share of the page is
+# left: enough for its heading and the start of what follows, never half a page left blank.
+NEW_PAGE_BELOW = 0.25
 # A heading longer than this is cut (with "…"): it is repeated in the table of contents and the
 # bookmarks, where a name of thousands of characters cannot fit a page.
 HEADING_MAX = 1000
@@ -94,12 +101,16 @@ def _styles() -> dict[str, ParagraphStyle]:
                                 spaceAfter=8),
         "subtitle": ParagraphStyle("subtitle", base, fontSize=11, leading=14,
                                    textColor=MISSING_COLOUR),
+        # Headings keep with what follows them: never the last line of a page.
         "h1": ParagraphStyle("h1", base, fontName=BOLD, fontSize=16, leading=20, spaceBefore=6,
-                             spaceAfter=8),
+                             spaceAfter=8, keepWithNext=1),
         "h2": ParagraphStyle("h2", base, fontName=BOLD, fontSize=13, leading=16, spaceBefore=8,
-                             spaceAfter=6),
+                             spaceAfter=6, keepWithNext=1),
         "h3": ParagraphStyle("h3", base, fontName=BOLD, fontSize=10.5, leading=13, spaceBefore=6,
-                             spaceAfter=3),
+                             spaceAfter=3, keepWithNext=1),
+        # A line that introduces what follows (an area's status, a change's area): kept with it.
+        "lead": ParagraphStyle("lead", base, keepWithNext=1),
+        "item": ParagraphStyle("item", base, leftIndent=12),
         "cell": ParagraphStyle("cell", base, fontSize=7.5, leading=9.2, spaceAfter=0),
         "cellr": ParagraphStyle("cellr", base, fontSize=7.5, leading=9.2, spaceAfter=0,
                                 alignment=TA_RIGHT),
@@ -123,9 +134,12 @@ def _shown(s: Shown, numeric: bool) -> Paragraph:
     text = esc(s.text)
     if s.state == SUPPRESSED:
         text = f'<font color="#6a3d9a"><i>{text}</i></font>'
+    elif s.kind == "finding":
+        text = f'<font color="{FINDING_COLOUR}"><b>{text}</b></font>'
     elif s.state != VALUE:
         text = f'<font color="#555555">{text}</font>'
-    return Paragraph(text, _styles()["cellr" if numeric and s.kind not in ("text", "year")
+    return Paragraph(text, _styles()["cellr" if numeric and s.kind not in ("text", "year",
+                                                                         "finding")
                                       else "cell"])
 
 
@@ -144,16 +158,33 @@ def fit_widths(data: list[list[Paragraph]], total: float, stretch: int) -> list[
                 widest = max(widest, stringWidth(unescape(word), font, size))
         # A word wider than half the page (a pathological input text) is split instead.
         need.append(min(widest + pad, total / 2))
+    if sum(need) > total:
+        # More long words than the page is wide: every column gives up the same share (a word
+        # that no longer fits is split), and the table keeps to the page.
+        return [w * total / sum(need) for w in need]
     need[stretch] += max(0.0, total - sum(need))
     return need
 
 
+@dataclass(frozen=True)
+class _Group:
+    """A row that heads a group of rows (a classification): one cell across the table."""
+
+    text: str
+
+
 def _table(columns, rows, widths=None, *, fit: bool = False, stretch: int = 1) -> Table:
     data = [[Paragraph(esc(c), _styles()["head"]) for c in columns]]
+    groups = []
     for row in rows:
+        if isinstance(row, _Group):
+            groups.append(len(data))
+            data.append([Paragraph(f"<b>{esc(row.text)}</b>", _styles()["cell"])]
+                        + [Paragraph("", _styles()["cell"]) for _ in columns[1:]])
+            continue
         data.append([c if isinstance(c, Paragraph) else _shown(c, True) for c in row])
     if fit:
-        widths = fit_widths(data, TEXT_W, stretch)
+        widths = fit_widths([r for i, r in enumerate(data) if i not in groups], TEXT_W, stretch)
     long_cell = any(len(p.text) > LONG_CELL for row in data for p in row
                     if isinstance(p, Paragraph))
     t = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT", splitInRow=int(long_cell))
@@ -164,6 +195,9 @@ def _table(columns, rows, widths=None, *, fit: bool = False, stretch: int = 1) -
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        *[cmd for i in groups for cmd in (("SPAN", (0, i), (-1, i)),
+                                          ("BACKGROUND", (0, i), (-1, i),
+                                           colors.HexColor("#f7f7f7")))],
     ]))
     return t
 
@@ -182,6 +216,7 @@ class _Doc(BaseDocTemplate):
         frame = Frame(MARGIN, MARGIN, TEXT_W, PAGE_H - 2 * MARGIN, id="body")
         self.addPageTemplates([PageTemplate("page", [frame], onPage=self._decorate)])
         self._n_heading = 0
+        self.fills: list[float] = []
 
     def _decorate(self, canvas, doc) -> None:
         c = self.content
@@ -217,7 +252,14 @@ class _Doc(BaseDocTemplate):
 
     def handle_documentBegin(self) -> None:  # noqa: N802 (reportlab's hook)
         self._n_heading = 0
+        self.fills = []  # each pass of multiBuild lays the pages out again
         super().handle_documentBegin()
+
+    def handle_pageEnd(self) -> None:  # noqa: N802 (reportlab's hook)
+        f = self.frame
+        top = f._y1 + f._height - f._topPadding
+        self.fills.append(round((top - f._y) / (top - f._y1 - f._bottomPadding), 4))
+        super().handle_pageEnd()
 
 
 def _image(png: bytes, max_h: float = 200 * mm) -> Image:
@@ -227,8 +269,34 @@ def _image(png: bytes, max_h: float = 200 * mm) -> Image:
     return Image(io.BytesIO(png), width=width * scale, height=height * scale)
 
 
+@dataclass(frozen=True)
+class PdfLayout:
+    """The PDF and how its pages came out: ``fills`` is the share of each page's text frame
+    that is used (0-1), page by page."""
+
+    data: bytes
+    fills: tuple[float, ...]
+
+
 def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
     """Return the report as PDF bytes; ``images`` maps chart keys to PNG bytes."""
+    return layout_pdf(content, images).data
+
+
+def _section(story: list, text: str) -> None:
+    """A section heading (level 1): on a new page only where little of this one is left."""
+    story += [CondPageBreak(NEW_PAGE_BELOW * FRAME_H), _p(text, "h1")]
+
+
+def layout_pdf(content: ReportContent, images: dict[str, bytes]) -> PdfLayout:
+    """Lay the report out as PDF; return the bytes and how full each page is.
+
+    Reading order: summary (table, then the overview charts), the areas (each: its status,
+    its values against the lines and the explanation, then its charts), what changed, published
+    beside computed, method, glossary. A heading keeps with what follows it (``keepWithNext``);
+    a section starts on a new page only where less than :data:`NEW_PAGE_BELOW` of the page is
+    left, so no page is left half empty for a short section; a chart keeps with its caption.
+    """
     st = _styles()
     c = content
     story: list = [_p(c.title, "title"), _p(c.subtitle, "subtitle")]
@@ -240,7 +308,7 @@ def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
     toc.levelStyles = [st["toc1"], st["toc2"]]
     story += [toc, PageBreak()]
 
-    # 1. Summary
+    # 1. Summary: the table says it once (no sentences repeating it), then the charts.
     story.append(_p(c.t("sec_summary"), "h1"))
     head = c.sheets[0].columns
     rows = []
@@ -248,49 +316,57 @@ def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
         warn = "<br/>".join(f"• {esc(w)}" for w in s.warnings) or esc(c.t("no_warnings"))
         if s.listable_note:
             warn += f'<br/><font color="#555555">{esc(s.listable_note)}</font>'
-        rows.append([_p(s.area_name, "cell"), _p(s.category, "cell"), _p(s.criteria_met, "cell"),
-                     _shown(s.residents, True), _p(s.direction, "cell"),
-                     Paragraph(warn, st["cell"])])
+        rows.append([_p(s.area_name, "cell"), _shown(s.category_shown, False),
+                     _shown(s.met_shown, False), _shown(s.residents, True),
+                     _shown(s.direction_shown, False), Paragraph(warn, st["cell"])])
     story.append(_table([head[1], head[4], c.t("col_n_met"), head[7], c.t("col_direction"),
                          c.t("col_warnings")], rows,
                         [28 * mm, 27 * mm, 25 * mm, 17 * mm, 18 * mm, TEXT_W - 115 * mm]))
-    for s in c.summary:
-        story.append(_p(s.sentence))
+    if c.published.n_compared:
+        story.append(_p(c.published.intro, "note"))
     for key in c.overview_chart_keys:
         if key in images:
             story.append(KeepTogether([_image(images[key]), _p(c.charts[key].title, "note")]))
 
-    # 2. Areas
-    story += [PageBreak(), _p(c.t("sec_areas"), "h1")]
-    crit_cols = [c.t("col_classification"), c.t("col_criterion"), c.sheets[1].columns[5],
-                 c.t("col_threshold"), c.t("col_reference"), c.t("col_status"),
-                 c.t("col_margin"), c.t("col_persons"), c.sheets[1].columns[12]]
+    # 2. Areas: the numbers first (status, values against the lines, explanation), then charts.
+    _section(story, c.t("sec_areas"))
+    # One group of rows per classification (a row across the table names it). The reference
+    # values stand in the line's own words ("3 × landsgennemsnittet = 2,02 pct.") and in the
+    # method's table of reference values; the workbook has them per row.
+    crit_cols = [c.t("col_criterion"), c.sheets[1].columns[5], c.t("col_threshold"),
+                 c.t("col_status"), c.t("col_margin"), c.t("col_persons"),
+                 c.sheets[1].columns[12]]
     for i, a in enumerate(c.areas):
         if i:
-            story.append(PageBreak())
+            story.append(CondPageBreak(NEW_PAGE_BELOW * FRAME_H))
         s = a.summary
         story.append(_p(_bounded(s.area_name), "h2"))
         status = f"{s.category} · {s.criteria_met} · {c.t('col_direction')}: {s.direction}"
         if s.listable_note:
             status += f" · {s.listable_note}"
-        story.append(_p(status))
-        for key in a.chart_keys:
-            if key in images:
-                story.append(KeepTogether([_image(images[key], 120 * mm),
-                                           _p(c.charts[key].title, "note")]))
+        story.append(_p(status, "lead"))
         story.append(_p(c.t("criteria_table"), "h3"))
-        rows = [[_p(ln.classification, "cell"), _p(ln.criterion, "cell"), _shown(ln.value, True),
-                 Paragraph(esc(f"{ln.operator} {ln.line}"), st["cellr"]),
-                 _shown(ln.reference, True), _shown(ln.status, False),
-                 _shown(ln.margin, True),
-                 _shown(ln.persons, True), _p(ln.data_years, "cell")] for ln in a.lines]
-        story.append(_table(crit_cols, rows, fit=True, stretch=1))
+        rows: list = []
+        group = None
+        for ln in a.lines:
+            if ln.classification != group:
+                group = ln.classification
+                rows.append(_Group(group))
+            rows.append([_p(ln.criterion, "cell"), _shown(ln.value, True),
+                         Paragraph(esc(f"{ln.operator} {ln.line}"), st["cellr"]),
+                         _shown(ln.status, False), _shown(ln.margin, True),
+                         _shown(ln.persons, True), _p(ln.data_years, "cell")])
+        story.append(_table(crit_cols, rows, fit=True, stretch=2))
         story.append(_p(c.t("margin_note"), "note"))
         story.append(_p(c.t("explanation"), "h3"))
         story.append(_p(a.explanation))
+        for key in a.chart_keys:
+            if key in images:
+                story.append(KeepTogether([_image(images[key], 150 * mm),
+                                           _p(c.charts[key].title, "note")]))
 
     # 3. Changes
-    story += [PageBreak(), _p(c.t("sec_changes"), "h1")]
+    _section(story, c.t("sec_changes"))
     if c.previous_year is None:
         story.append(_p(c.t("no_previous")))
     else:
@@ -300,25 +376,39 @@ def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
             head_txt = f"<b>{esc(ch.area_name)}</b>"
             if ch.is_category_change:
                 head_txt += f": {esc(ch.before)} → {esc(ch.after)}"
-            story.append(Paragraph(head_txt, st["body"]))
+            story.append(Paragraph(head_txt, st["lead"]))
             for r in ch.reasons:
-                story.append(Paragraph(f"• {esc(r)}", ParagraphStyle("li", st["body"],
-                                                                         leftIndent=12)))
+                story.append(Paragraph(f"• {esc(r)}", st["item"]))
         if c.unchanged:
             story.append(_p(f"{c.t('unchanged')}: {', '.join(c.unchanged)}."))
 
-    # 4. Method
-    story += [PageBreak(), _p(c.t("sec_method"), "h1"), _p(c.t("sec_rules"), "h2")]
+    # 4. Published beside computed
+    pub = c.published
+    _section(story, c.t("sec_published"))
+    story.append(_p(pub.intro))
+    if pub.findings:
+        story.append(Paragraph(f'<font color="{FINDING_COLOUR}"><b>{esc(pub.findings_heading)}'
+                               "</b></font>", st["lead"]))
+        for f in pub.findings:
+            story.append(Paragraph(f"• {esc(f)}", st["item"]))
+    if pub.table.rows:
+        story.append(_table(pub.table.columns,
+                            [[_shown(x, False) for x in row] for row in pub.table.rows],
+                            fit=True, stretch=2))
+
+    # 5. Method
+    _section(story, c.t("sec_method"))
+    story.append(_p(c.t("sec_rules"), "h2"))
     for r in c.method.rules:
         story.append(Paragraph(f"<b>{esc(r.name)}</b> ({esc(r.list_years)}). "
-                               f"{esc(r.law)}.", st["body"]))
+                               f"{esc(r.law)}.", st["lead"]))
         if r.note:
             story.append(_p(r.note, "note"))
         story.append(_table(r.citations.columns,
                             [[_p(x.text, "cell") for x in row] for row in r.citations.rows],
                             [45 * mm, TEXT_W - 45 * mm]))
     m = c.method
-    for t, widths in ((m.options, [70 * mm, 45 * mm, TEXT_W - 115 * mm]),
+    for t, widths in ((m.options, [55 * mm, 45 * mm, TEXT_W - 100 * mm]),
                       (m.data_years, [50 * mm, 70 * mm, TEXT_W - 120 * mm]),
                       (m.references, [14 * mm, 24 * mm, 40 * mm, 22 * mm, TEXT_W - 100 * mm]),
                       (m.sources, [55 * mm, 38 * mm, 14 * mm, TEXT_W - 107 * mm])):
@@ -330,8 +420,8 @@ def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
             story.append(_p(c.t("no_references")))
     story += [_p(c.t("sec_disclosure"), "h2"), _p(m.disclosure)]
 
-    # 5. Glossary
-    story += [PageBreak(), _p(c.t("sec_glossary"), "h1")]
+    # 6. Glossary
+    _section(story, c.t("sec_glossary"))
     for term, text in c.glossary:
         story.append(Paragraph(f"<b>{esc(term)}</b>: {esc(text)}", st["body"]))
     story.append(Spacer(1, 6))
@@ -339,4 +429,4 @@ def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     doc = _Doc(buf, content)
     doc.multiBuild(story)
-    return buf.getvalue()
+    return PdfLayout(buf.getvalue(), tuple(doc.fills))

@@ -18,7 +18,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Pt
 
-from boligmonitor.labels import label
+from boligmonitor.labels import label, label_n
 from boligmonitor.report.content import SUPPRESSED, ReportContent
 from boligmonitor.report.render_html import png_size
 from boligmonitor.report.safe_text import visible
@@ -28,6 +28,7 @@ WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9, 13.333 x 7.5 in
 MARGIN = Emu(457200)  # 0.5 in
 GREY = RGBColor(0x55, 0x55, 0x55)
 PURPLE = RGBColor(0x6A, 0x3D, 0x9A)
+RED = RGBColor(0xB0, 0x00, 0x20)
 
 
 def _text(slide, left, top, width, height, lines, size=14, bold_first=False, color=None):
@@ -103,6 +104,16 @@ def render_pptx(content: ReportContent, images: dict[str, bytes]) -> bytes:
     if has_chart:
         _picture(slide, images["overview"], MARGIN + int(table_w) + Emu(150000), Emu(1150000),
                  WIDTH - 2 * MARGIN - int(table_w) - Emu(150000), HEIGHT - Emu(1800000))
+    # Published beside computed, in one line under the table (and each finding on a slide).
+    pub = c.published
+    if pub.n_compared:
+        line = c.t("deck_published").format(
+            compared=label_n("summary.area_years", pub.n_compared, c.lang).format(
+                n=pub.n_compared),
+            differ=label_n("report.published_differ", pub.n_differ, c.lang).format(
+                n=pub.n_differ).rstrip("."))
+        _text(slide, MARGIN, Emu(1150000 + 370000 * rows + 150000), int(table_w),
+              Emu(600000), [line], size=12, color=RED if pub.n_differ else GREY)
 
     # One slide per area.
     for a in c.areas:
@@ -129,6 +140,16 @@ def render_pptx(content: ReportContent, images: dict[str, bytes]) -> bytes:
             lines.append(f"{c.t('sec_disclosure')}: {label('text.suppressed', c.lang)}")
         _text(slide, text_left, Emu(1100000), WIDTH - text_left - MARGIN, HEIGHT - Emu(1700000),
               lines, size=15, bold_first=True)
+
+    # Every disagreement with a published list, as a finding.
+    if pub.findings:
+        number += 1
+        slide = prs.slides.add_slide(blank)
+        _title(slide, c.t("sec_published"))
+        _mark(slide, c, number)
+        _text(slide, MARGIN, Emu(1150000), WIDTH - 2 * MARGIN, HEIGHT - Emu(1800000),
+              [pub.findings_heading, *(f"≠ {f}" for f in pub.findings)], size=16,
+              bold_first=True)
 
     # What changed.
     number += 1

@@ -37,6 +37,7 @@ _HEADER_FILL = PatternFill("solid", fgColor="EDEDED")
 _SUPPRESSED_FONT = Font(italic=True, color="6A3D9A")
 _SUPPRESSED_FILL = PatternFill("solid", fgColor="F4EFFA")
 _MISSING_FONT = Font(color="777777")
+_FINDING_FONT = Font(bold=True, color="B00020")
 _EXAMPLE_FILL = PatternFill("solid", fgColor="FFF3CD")
 _SHEET_NAME_BAD = str.maketrans({c: " " for c in "[]:*?/\\"})
 
@@ -66,6 +67,9 @@ def _write(cell, s: Shown) -> None:
         set_text(cell, s.text)
         cell.font, cell.fill = _SUPPRESSED_FONT, _SUPPRESSED_FILL
         cell.alignment = Alignment(horizontal="right")
+    elif s.kind == "finding":  # a disagreement with a published list
+        set_text(cell, s.text)
+        cell.font = _FINDING_FONT
     elif s.state == MISSING:
         set_text(cell, s.text)
         cell.font = _MISSING_FONT

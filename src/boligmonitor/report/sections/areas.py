@@ -17,6 +17,7 @@ from boligmonitor.report.content import (
     Shown,
 )
 from boligmonitor.report.formatting import (
+    category_name,
     classification_name,
     is_missing,
     show_count,
@@ -39,8 +40,9 @@ def area_section(row, summary: AreaSummary, crit_now: pd.DataFrame, mask_now: pd
     any_sup = (bool(rmask.to_numpy().any()) or summary.residents.state == SUPPRESSED
                or summary.category_id == SUPPRESSED_CATEGORY)
     explanation = (
-        area_explanation(summary, lines, rules_now, lang) if any_sup
-        else str(getattr(row, f"explanation_{lang}", "") or "")
+        area_explanation(summary, lines, rules_now, lang,
+                         str(getattr(row, "category_if_listable", "") or ""))
+        if any_sup else str(getattr(row, f"explanation_{lang}", "") or "")
     )
     return AreaSection(summary, lines, explanation, chart_keys)
 
@@ -91,7 +93,7 @@ def criterion_line(r, m, lang: str) -> CriterionLine:
 
 
 def area_explanation(s: AreaSummary, lines: tuple[CriterionLine, ...], rules: RuleSet,
-                     lang: str) -> str:
+                     lang: str, if_listable: str = "") -> str:
     """The explanation rebuilt from the shown (suppressed) lines, in the engine's words."""
     primary = rules.primary_classification
     parts = []
@@ -114,6 +116,11 @@ def area_explanation(s: AreaSummary, lines: tuple[CriterionLine, ...], rules: Ru
             threshold=ln.line,
             status=ln.status.text) + ".")
     if s.is_listable is False:
-        parts.append(label("explanation.not_listable", lang))
+        minimum = formatting.number(rules.min_residents, 0, lang)
+        parts.append(label("explanation.not_listable", lang).format(min=minimum))
+        if (if_listable not in ("", "none", "nan", SUPPRESSED_CATEGORY)
+                and s.category_id != SUPPRESSED_CATEGORY):
+            parts.append(label("explanation.if_listable", lang).format(
+                min=minimum, category=category_name(if_listable, lang).lower()))
     parts.append(label("explanation.category", lang).format(category=s.category))
     return " ".join(parts)

@@ -10,7 +10,7 @@ from boligmonitor.criteria import Assessment
 from boligmonitor.datasets import Dataset
 from boligmonitor.disclosure import parse_years
 from boligmonitor.labels import label
-from boligmonitor.options import Options
+from boligmonitor.options import Options, reading_note, reading_value
 from boligmonitor.report.content import VALUE, Method, RuleText, Shown, Table
 from boligmonitor.report.formatting import (
     category_name,
@@ -46,11 +46,17 @@ def method_section(data: Dataset, assessment: Assessment, rules_now: RuleSet,
             str(rs.list_years),
             Table(tx["rules_table"], (tx["col_rule"], tx["col_citation"]), tuple(rows)),
         ))
+    # Every reading in words, with its one-line explanation, and where it is not the default,
+    # what the default is.
     defaults = Options().to_dict()
     opt_rows = []
     for name, value in options.to_dict().items():
-        note = "" if value == defaults[name] else tx["not_default"]
-        opt_rows.append((_t(label(f"option.{name}", lang)), _t(repr(value)), _t(note)))
+        note = reading_note(name, lang)
+        if value != defaults[name]:
+            note = tx["not_default"].format(default=reading_value(name, defaults[name],
+                                                                  lang)) + " " + note
+        opt_rows.append((_t(label(f"option.{name}", lang)), _t(reading_value(name, value, lang)),
+                         _t(note)))
     options_table = Table(tx["options"], (tx["col_option"], tx["col_value"], tx["col_note"]),
                           tuple(opt_rows), key="options")
     dy = (crit_now[["classification", "criterion", "data_years"]].astype(str)

@@ -10,7 +10,7 @@ import pandas as pd
 from boligmonitor.datasets import Dataset
 from boligmonitor.labels import has_label, label
 from boligmonitor.options import Options
-from boligmonitor.report.content import VALUE, Method, Shown, Table
+from boligmonitor.report.content import VALUE, Method, Published, Shown, Table
 from boligmonitor.report.formatting import (
     is_missing,
     show_count,
@@ -24,9 +24,9 @@ from boligmonitor.report.sections.areas import criterion_line
 def spreadsheet_tables(summaries, crit: pd.DataFrame, mask: pd.DataFrame,
                        areas: pd.DataFrame, list_year: int, data: Dataset, ind_sup,
                        options: Options, lang: str, tx: dict[str, str], method: Method,
-                       min_cell: int) -> tuple[Table, ...]:
-    """The workbook's sheets: scores, criteria up to ``list_year``, the data used, and the
-    method's references, sources and options."""
+                       min_cell: int, published: Published | None = None) -> tuple[Table, ...]:
+    """The workbook's sheets: scores, criteria up to ``list_year``, published beside computed,
+    the data used, and the method's references, sources and options."""
     scores = Table(
         tx["sheet_scores"],
         (label("column.area_id", lang), label("column.area_name", lang),
@@ -36,10 +36,10 @@ def spreadsheet_tables(summaries, crit: pd.DataFrame, mask: pd.DataFrame,
          tx["col_warnings"]),
         tuple(
             (_t(s.area_id), _t(s.area_name), _t(s.municipality),
-             Shown(str(list_year), list_year, VALUE, "year"), _t(s.category),
+             Shown(str(list_year), list_year, VALUE, "year"), s.category_shown,
              show_count(s.n_met, lang, suppressed=s.n_met is None),
              Shown(str(s.n_criteria), s.n_criteria, VALUE, "int"), s.residents,
-             _t(yes_no(s.is_listable, lang)), _t(s.direction), _t(" ".join(s.warnings)))
+             _t(yes_no(s.is_listable, lang)), s.direction_shown, _t(" ".join(s.warnings)))
             for s in summaries
         ),
         key="scores",
@@ -92,6 +92,8 @@ def spreadsheet_tables(summaries, crit: pd.DataFrame, mask: pd.DataFrame,
                                                                        "list_year"), lang)
                               for col, v in zip(cols, r, strict=True)))
         sheets.append(Table(tx["sheet_data"], heads, tuple(rows), key="data"))
+    if published is not None:
+        sheets.append(published.table)
     sheets.extend([method.references, method.sources, method.options])
     return tuple(sheets)
 
