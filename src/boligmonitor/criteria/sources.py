@@ -26,6 +26,7 @@ from boligmonitor.criteria.stated import (
     StatedReferences,
     fill_from_stated,
 )
+from boligmonitor.formatting import year_span
 from boligmonitor.options import Options
 from boligmonitor.rules import Criterion, RuleSet
 from boligmonitor.schemas import SHARE_COUNTS
@@ -62,14 +63,7 @@ def span(years: Sequence[int]) -> str:
     >>> span([2014, 2016, 2017, 2018])
     '2014,2016-2018'
     """
-    years = sorted({int(y) for y in years})
-    runs: list[list[int]] = []
-    for y in years:
-        if runs and y == runs[-1][-1] + 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
-    return ",".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    return year_span(years)
 
 
 def year_spans(mask: np.ndarray, years: list[int]) -> np.ndarray:

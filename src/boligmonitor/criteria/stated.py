@@ -22,6 +22,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from boligmonitor.formatting import year_span
+from boligmonitor.labels import label
+
 # Where a relative criterion's reference came from (the criteria table's reference_source).
 FROM_LIST = "list"  # stated in the published criterion values (layout b)
 FROM_REFERENCES = "references"  # the user's reference values (layout c)
@@ -134,3 +137,29 @@ def missing_references(criteria: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFr
         n_areas=("area_id", "nunique"),
     ).reset_index()
     return out[cols]
+
+
+def _years(texts) -> list[int]:
+    years: set[int] = set()
+    for text in texts:
+        for part in str(text).replace(" ", "").split(","):
+            first, _, last = part.partition("-")
+            if first.isdigit():
+                years.update(range(int(first), int(last or first) + 1))
+    return sorted(years)
+
+
+def missing_reference_messages(missing: pd.DataFrame, lang: str = "da") -> list[str]:
+    """One sentence per missing reference (indicator and scope), naming the list years, the
+    data years it is needed for, the criteria it leaves unknown and what the user can give."""
+    out = []
+    for (indicator, scope), grp in missing.groupby(["indicator", "scope"], sort=True):
+        criteria = ", ".join(dict.fromkeys(
+            label(f"criterion.{c.strip()}", lang) for cs in grp["criteria"]
+            for c in str(cs).split(",")))
+        out.append(label("missing_reference.message", lang).format(
+            what=label(f"missing_reference.{indicator}", lang).format(scope=scope),
+            list_years=year_span(grp["list_year"].astype(int)),
+            data_years=year_span(_years(grp["data_years"])),
+            criteria=criteria, scope=scope, indicator=indicator))
+    return out
