@@ -497,7 +497,8 @@ def _add_plot(sub: argparse._SubParsersAction) -> Handler:
     p.add_argument("--plan-period",
                    help="plan period to shade, A-B (default: the project's plan, else 2021-2025, "
                    "the example's)")
-    p.add_argument("--dpi", type=int, default=300, help="PNG resolution (default: %(default)s)")
+    p.add_argument("--dpi", type=int, default=None,
+                   help="PNG resolution (default: the project's, else 300)")
     p.add_argument("--min-cell", type=int, default=None,
                    help="disclosure control: suppress counts below N and values built on them "
                    "(default: the project's, else 5)")
@@ -543,7 +544,9 @@ def _cmd_plot(args: argparse.Namespace) -> int:
                            plan_period=plan_period, lang=lang, is_example=data.is_example)
     if data.is_example:
         echo(data.example_note(lang))
-    paths = save_figures(figures, out, args.formats or FORMATS, dpi=args.dpi)
+    formats = args.formats or (project.figure_formats if project is not None else FORMATS)
+    dpi = args.dpi or (project.dpi if project is not None else 300)
+    paths = save_figures(figures, out, formats, dpi=dpi)
     echo(f"wrote {len(paths)} files ({len(figures)} charts) to {out}")
     _echo_missing_references(result, lang)
     return 0

@@ -46,6 +46,8 @@ LANGUAGES = ("da", "en")
 DATE_RULES = ("list", "today")
 # The example plan: the bundled example data's (Viborg Kommune's boligsociale helhedsplan).
 EXAMPLE_PLAN_PERIOD = (2021, 2025)
+# boligmonitor.io.figures.FORMATS, without importing matplotlib to read a configuration.
+FIGURE_FORMATS = ("png", "svg", "pdf")
 
 
 class ProjectError(BoligmonitorError):
@@ -112,6 +114,8 @@ class ProjectConfig:
     rules: str | None = None
     reports: Path = Path("reports")
     figures: Path = Path("figures")
+    figure_formats: tuple[str, ...] = FIGURE_FORMATS
+    dpi: int = 300
     report_date: str = "list"
 
     def report_date_for(self, list_year: int, today: dt.date | None = None) -> str:
@@ -180,7 +184,7 @@ DATA_KEYS = ("processed", "raw", *LAYOUT_NAMES)
 RAW_KEYS = ("files", "mapping", "layout", "sheet", "header_row")
 PLAN_KEYS = ("name", "period", "areas", "targets")
 TARGET_KEYS = ("area", "indicator", "value", "year", "direction", "note")
-OUTPUT_KEYS = ("reports", "figures", "report_date")
+OUTPUT_KEYS = ("reports", "figures", "figure_formats", "dpi", "report_date")
 
 
 class _Problems:
@@ -343,6 +347,16 @@ def parse_config(raw: dict, path: Path) -> ProjectConfig:
     p.unknown(output, OUTPUT_KEYS, "output.")
     reports = _path(root, output.get("reports"), "output.reports", p, default="reports")
     figures = _path(root, output.get("figures"), "output.figures", p, default="figures")
+    formats = output.get("figure_formats", list(FIGURE_FORMATS))
+    if (not isinstance(formats, list) or not formats
+            or not all(f in FIGURE_FORMATS for f in formats)):
+        p.add("output.figure_formats", formats, "unknown figure format",
+              "a list of " + ", ".join(FIGURE_FORMATS))
+        formats = list(FIGURE_FORMATS)
+    dpi = output.get("dpi", 300)
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 50 <= dpi <= 1200:
+        p.add("output.dpi", dpi, "not a resolution", "a whole number 50-1200 (300: print)")
+        dpi = 300
     report_date = output.get("report_date", "list")
     if report_date not in DATE_RULES:
         try:
@@ -357,7 +371,9 @@ def parse_config(raw: dict, path: Path) -> ProjectConfig:
                          raw=tuple(raws), areas=areas, plan=plan, language=language,
                          min_cell=min_cell, rules=rules,
                          reports=reports or root / "reports",
-                         figures=figures or root / "figures", report_date=report_date)
+                         figures=figures or root / "figures",
+                         figure_formats=tuple(dict.fromkeys(formats)), dpi=dpi,
+                         report_date=report_date)
 
 
 def _plan(p: _Problems, plan: dict, areas: tuple[str, ...]) -> Plan:
@@ -403,9 +419,9 @@ def _plan(p: _Problems, plan: dict, areas: tuple[str, ...]) -> Plan:
             value = None
         year = _year(p, entry.get("year"), key + "year")
         direction = entry.get("direction")
-        if direction is None and indicator is not None:
-            direction = default_direction(indicator)
-        if direction not in DIRECTIONS:
+        if direction is None:
+            direction = default_direction(indicator) if indicator is not None else None
+        elif direction not in DIRECTIONS:
             p.add(key + "direction", direction, "unknown direction", ", ".join(DIRECTIONS))
             direction = None
         note = _text(p, entry.get("note"), key + "note") or ""
