@@ -22,7 +22,8 @@ EXAMPLE = ROOT / "src" / "boligmonitor" / "data" / "example"
 PACKAGE_OUT = EXAMPLE / "export"
 DOCS_OUT = ROOT / "docs" / "examples"
 YEARS = range(2015, 2025)
-TITLE = "Beboerdata - kriterieværdier pr. boligområde 2015-2024 (eksport). EKSEMPEL: tallene er opdigtede"
+TITLE = ("Beboerdata - kriterieværdier pr. boligområde 2015-2024 (eksport). "
+         "EKSEMPEL: tallene er opdigtede")
 HEADER = ["Afdeling", "Boligområde", "Kommune", "Region", "År", "Beboere", "Beboere 18-64 år",
           "Beboere 18 år og derover", "Beboere 30-59 år", "Andel ikke-vestlige (%)",
           "Uden for arbejde eller uddannelse (%)", "Dømte (%)", "Kun grundskole (%)",
@@ -53,10 +54,13 @@ ignore = ["Bemærkning"]
 "Beboere 18 år og derover" = "n_residents_18plus"
 "Beboere 30-59 år" = "n_residents_30_59"
 "Andel ikke-vestlige (%)" = { column = "share_non_western", unit = "percent" }
-"Uden for arbejde eller uddannelse (%)" = { column = "share_outside_work_education_18_64", unit = "percent" }
 "Dømte (%)" = { column = "share_convicted_18plus", unit = "percent" }
 "Kun grundskole (%)" = { column = "share_basic_education_30_59", unit = "percent" }
 "Gns. bruttoindkomst (kr.)" = "mean_gross_income_15_64"
+
+[columns."Uden for arbejde eller uddannelse (%)"]
+column = "share_outside_work_education_18_64"
+unit = "percent"
 
 [values.region]
 "Region Hovedstaden" = "Hovedstaden"
