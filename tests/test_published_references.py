@@ -60,3 +60,59 @@ def test_the_engine_gets_one_national_average_per_list_year():
     avg = stated_national_averages()
     assert not avg.duplicated(["list_year", "scope", "indicator"]).any()
     assert avg["is_derived"].all()
+
+
+# --- shown as such: the method section and the command line ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def without_references():
+    """The example's indicators and lists, without its reference values (layout c)."""
+    import boligmonitor as bm
+    from boligmonitor.datasets import Dataset
+
+    ex = bm.example_data()
+    return Dataset(indicators=ex.indicators, memberships=ex.memberships, sources=ex.sources,
+                   is_example=True, metadata=ex.metadata)
+
+
+def test_the_method_section_shows_the_published_values_used_and_the_missing_ones(
+        without_references):
+    from boligmonitor.report import build_report
+
+    content = build_report(without_references, list_year=2019, lang="da")
+    rows = [[cell.text for cell in row] for row in content.method.references.rows]
+    line = next(r for r in rows if r[3] == "1,98 %")
+    assert line[0] == "listeår 2019" and "Sjællandske Medier" in line[4]
+    derived = next(r for r in rows if r[3] == "0,660 %")
+    assert "afledt" in derived[4] and "1,98 % / 3" in derived[4]
+    missing = [r for r in rows if r[4].startswith("Mangler")]
+    assert [(r[1], r[2]) for r in missing] == [
+        ("Midtjylland", "Gennemsnitlig bruttoindkomst (15-64 år), kr.")]
+    assert "dataår 2018" in missing[0][4] and "layout c" in missing[0][4]
+
+
+def test_a_user_reference_leaves_the_published_ones_out_of_the_method_section():
+    import boligmonitor as bm
+    from boligmonitor.report import build_report
+
+    content = build_report(bm.example_data(), list_year=2019, lang="en")
+    texts = " ".join(c.text for row in content.method.references.rows for c in row)
+    assert "Published line" not in texts and "Missing" not in texts
+
+
+def test_the_command_line_names_the_missing_reference_its_list_years_and_what_to_give(
+        tmp_path, capsys):
+    import boligmonitor as bm
+    from boligmonitor.cli import main
+
+    path = tmp_path / "indicators.csv"
+    bm.example_data().indicators.to_csv(path, index=False)
+    assert main(["assess", "--data", str(path), "--list-years", "2019-2021", "--lang", "en"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    crime = [x for x in err if "convicted" in x]
+    assert len(crime) == 1
+    assert "list years 2020-2021 (data years 2018-2020)" in crime[0]  # 2019 is published
+    assert "scope = national, indicator = share_convicted_18plus" in crime[0]
+    income = [x for x in err if "income" in x]
+    assert len(income) == 1 and "region Midtjylland in list years 2019-2021" in income[0]
