@@ -356,3 +356,11 @@ def test_the_docs_examples_are_the_bundled_example_files_byte_for_byte():
                  "memberships.csv"):
         assert _sha(DOCS / name) == _sha(bundled[name]), (
             f"docs/examples/{name} differs: run python tools/make_example_export.py")
+
+
+def test_init_with_the_example_puts_the_docs_worked_example_in_data_raw(tmp_path):
+    result = init_project(tmp_path / "p", example=True)
+    raw = tmp_path / "p" / "data" / "raw"
+    for name in ("beboerdata.csv", "references.csv", "memberships.csv"):
+        assert (raw / name) in result.written
+        assert _sha(raw / name) == _sha(DOCS / name)

@@ -518,8 +518,22 @@ def scaffold_files() -> dict[str, bytes]:
     return dict(sorted(out.items()))
 
 
-def init_project(folder: str | Path) -> InitResult:
-    """Write the scaffold of a project into ``folder`` (made if missing).
+def example_raw_files() -> dict[str, bytes]:
+    """The worked example as received (docs/your-data.md): the example areas as a Danish export,
+    their reference values and published lists, by path in a project. Illustrative figures:
+    every output built from them says so."""
+    from boligmonitor.io.example import example_export_files, example_files
+
+    export = example_export_files()
+    out = {"data/raw/beboerdata.csv": export["beboerdata.csv"].read_bytes()}
+    for layout in ("references", "memberships"):
+        out[f"data/raw/{layout}.csv"] = example_files()[layout].read_bytes()
+    return out
+
+
+def init_project(folder: str | Path, *, example: bool = False) -> InitResult:
+    """Write the scaffold of a project into ``folder`` (made if missing); with ``example``,
+    also the worked example's files in ``data/raw`` (illustrative figures).
 
     Nothing that exists is overwritten or deleted: a file of the scaffold that is already
     there is kept as it is (so a partly made project is completed). A folder that holds
@@ -528,6 +542,8 @@ def init_project(folder: str | Path) -> InitResult:
     """
     root = Path(folder)
     files = scaffold_files()
+    if example:
+        files.update(example_raw_files())
     if root.exists() and not root.is_dir():
         raise ProjectError(f"{root}: exists and is not a folder")
     if root.is_dir():
