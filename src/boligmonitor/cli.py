@@ -381,7 +381,7 @@ def _setting(args: argparse.Namespace, name: str, default):
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from boligmonitor.disclosure import DEFAULT_MIN_CELL, suppress_assessment
+    from boligmonitor.disclosure import suppress_assessment
     from boligmonitor.io.writers import check_table_path, write_table
     from boligmonitor.summary import summary_lines
 
@@ -397,9 +397,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     if years is not None:
         _check_fed(data, result, years, args.rules)
     # What the command prints and writes may be passed on: disclosure control by default.
-    min_cell = _setting(args, "min_cell", DEFAULT_MIN_CELL)
-    if min_cell < 0:
-        raise BoligmonitorError(f"--min-cell {min_cell}: allowed: a whole number >= 0")
+    min_cell = _min_cell(args)
     if min_cell > 0:
         result = suppress_assessment(result, indicators=data.indicators,
                                      criterion_values=data.criterion_values, min_cell=min_cell)
@@ -447,7 +445,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from boligmonitor.disclosure import DEFAULT_MIN_CELL
+    from boligmonitor.disclosure import SUPPRESSED_CATEGORY
     from boligmonitor.labels import label
     from boligmonitor.report import build_report, n_steps, write_report
     from boligmonitor.report.build import latest_list_year
@@ -456,7 +454,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     args.rules = _setting(args, "rules", None)
     lang = _setting(args, "lang", "da")
     data = load_dataset(args)
-    min_cell = _setting(args, "min_cell", DEFAULT_MIN_CELL)
+    min_cell = _min_cell(args)
     date = args.date
     if project is not None and date is None:
         year = args.list_year or latest_list_year(data, rules=args.rules)
@@ -469,7 +467,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     with tqdm(total=n_steps(content), desc="report", unit="step", file=sys.stderr,
               leave=False, disable=None) as bar:
         paths = write_report(content, out, progress=lambda _step: bar.update(1))
-    cats = sum(1 for s in content.summary if s.category_id not in ("none", "undetermined"))
+    cats = sum(1 for s in content.summary
+               if s.category_id not in ("none", "undetermined", SUPPRESSED_CATEGORY))
     mark = f" ({content.example_mark})" if content.is_example else ""
     echo(label("cli.report_summary", lang).format(
         title=content.title, mark=mark, n_areas=len(content.summary), n_listed=cats,
@@ -499,14 +498,24 @@ def _add_plot(sub: argparse._SubParsersAction) -> Handler:
                    "the example's)")
     p.add_argument("--dpi", type=int, default=None,
                    help="PNG resolution (default: the project's, else 300)")
-    p.add_argument("--min-cell", type=int, default=None,
+    p.add_argument("--min-cell", type=int, default=None, metavar="N",
                    help="disclosure control: suppress counts below N and values built on them "
                    "(default: the project's, else 5)")
     return _cmd_plot
 
 
-def _cmd_plot(args: argparse.Namespace) -> int:
+def _min_cell(args: argparse.Namespace) -> int:
+    """The minimum cell size of disclosure control: --min-cell, else the project's, else the
+    package default."""
     from boligmonitor.disclosure import DEFAULT_MIN_CELL
+
+    min_cell = _setting(args, "min_cell", DEFAULT_MIN_CELL)
+    if min_cell < 0:
+        raise BoligmonitorError(f"--min-cell {min_cell}: allowed: a whole number >= 0")
+    return min_cell
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
     from boligmonitor.io.figures import FORMATS, save_figures
     from boligmonitor.plots import (
         board_charts,
@@ -518,7 +527,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     project = current_project(args)
     args.rules = _setting(args, "rules", None)
     lang = _setting(args, "lang", "da")
-    min_cell = _setting(args, "min_cell", DEFAULT_MIN_CELL)
+    min_cell = _min_cell(args)
     if args.plan_period is not None:
         plan_period = parse_period(args.plan_period)
         if plan_period is None:
@@ -538,7 +547,8 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     warning = None
     if data.indicators is not None:
         warning = data.early_warning(year, rules=args.rules)
-    shown, indicators = suppress_for_charts(result, data.indicators, min_cell)
+    shown, indicators = suppress_for_charts(result, data.indicators, min_cell,
+                                            criterion_values=data.criterion_values)
     warning = suppress_warning_for_charts(warning, data.indicators, min_cell)
     figures = board_charts(shown, indicators=indicators, warning=warning, list_year=year,
                            plan_period=plan_period, lang=lang, is_example=data.is_example)
