@@ -97,6 +97,20 @@ def test_init_writes_the_scaffold_and_ingest_reads_the_configured_raw_files(proj
         DOCS / "beboerdata.mapping.toml").read_bytes()
 
 
+def test_validate_with_no_files_checks_the_configured_raw_files(project, capsys):
+    with contextlib.chdir(project / "data"):
+        assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert "beboerdata.csv: valid indicators, 50 rows" in out
+    assert "references.csv: valid references" in out and "memberships.csv: valid" in out
+
+
+def test_validate_outside_a_project_needs_files(tmp_path, capsys):
+    with contextlib.chdir(tmp_path):
+        assert main(["validate"]) == 2
+    assert "give FILE..." in capsys.readouterr().err
+
+
 def test_ingest_again_changes_nothing(project, capsys):
     before = (project / "data" / "processed" / "manifest.json").read_bytes()
     with contextlib.chdir(project):
