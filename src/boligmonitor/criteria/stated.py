@@ -73,29 +73,25 @@ class StatedReferences:
         return out
 
 
-def origin_text(origins: np.ndarray) -> str:
-    """The origins of one criterion's references in one list year, as one text (in the order
-    of :data:`ORIGINS`, joined by ``+``)."""
-    present = set(np.asarray(origins, dtype=object).tolist())
-    return "+".join(o for o in ORIGINS if o in present)
-
-
 def fill_from_stated(reference: np.ndarray, first: str, stated: StatedReferences | None,
                      indicator: str, kind: str, list_year: int,
                      regions: np.ndarray | None) -> tuple[np.ndarray, str]:
     """Fill the areas whose reference is NaN from the values stated for ``list_year``.
 
     ``reference`` is what the user's data gave (origin ``first``). Returns the references and
-    the text of their origins (see :func:`origin_text`).
+    their origins as one text: those present, in the order of :data:`ORIGINS`, joined by ``+``.
     """
     n = len(reference)
-    origins = np.where(np.isnan(reference), MISSING, first).astype(object)
-    if stated and np.isnan(reference).any():
+    missing = np.isnan(reference)
+    from_data = ~missing
+    from_stated = np.zeros(n, bool)
+    if stated and missing.any():
         fill = stated.for_areas(indicator, kind, list_year, regions, n)
-        use = np.isnan(reference) & ~np.isnan(fill)
-        reference = np.where(use, fill, reference)
-        origins[use] = FROM_PUBLISHED
-    return reference, origin_text(origins) if n else ""
+        from_stated = missing & ~np.isnan(fill)
+        reference = np.where(from_stated, fill, reference)
+        missing = missing & ~from_stated
+    present = {first: from_data.any(), FROM_PUBLISHED: from_stated.any(), MISSING: missing.any()}
+    return reference, "+".join(o for o in ORIGINS if present.get(o, False))
 
 
 def missing_references(criteria: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
