@@ -72,6 +72,11 @@ for criterion in plots.CRITERION_ORDER:
 progress = target_progress(wb.targets, data.indicators, data.criterion_values, PLAN_PERIOD)
 if len(progress):
     display(target_progress_table(progress, lang=LANG))
+    for fig in plots.target_charts(wb.targets, data.indicators,
+                                   criterion_values=data.criterion_values,
+                                   plan_period=PLAN_PERIOD, lang=LANG,
+                                   is_example=data.is_example).values():
+        display(fig)
 else:
     print(bm.label("target.none", LANG))
 

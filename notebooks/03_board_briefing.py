@@ -61,7 +61,8 @@ if data.indicators is not None:
 shown, indicators = plots.suppress_for_charts(result, data.indicators, MIN_CELL)
 warning = plots.suppress_warning_for_charts(warning, data.indicators, MIN_CELL)
 figures = plots.board_charts(shown, indicators=indicators, warning=warning, list_year=year,
-                             plan_period=wb.plan_period, lang=LANG, is_example=data.is_example)
+                             plan_period=wb.plan_period, lang=LANG, is_example=data.is_example,
+                             targets=wb.targets, criterion_values=data.criterion_values)
 sorted(figures)
 
 # %% [markdown]
@@ -76,6 +77,14 @@ figures[f"margins_{year}"]
 # %%
 if warning is not None:
     display(figures[f"early_warning_{warning.list_year}"])
+
+# %% [markdown]
+# Helhedsplanens egne mål (fra projektets `boligmonitor.toml`), adskilt fra listekriterierne:
+
+# %%
+for name in sorted(figures):
+    if name.startswith("targets_"):
+        display(figures[name])
 
 # %% [markdown]
 # ## Filerne

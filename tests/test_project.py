@@ -147,13 +147,21 @@ def test_report_with_no_flags_goes_to_the_projects_reports_folder(report_dir):
     assert "1. december 2024" in html  # the report date rule "list"
     assert "Houlkærvænget" in html and "Vestervang" not in html
     assert "Eksempeldata" in html
+    # The plan's targets, in a section of their own (and a sheet), beside the criteria.
+    section = html[html.index('<section id="plan-targets">'):html.index('<section id="areas">')]
+    assert "Helhedsplanens mål: Boligsocial helhedsplan 2021-2025" in section
+    assert "højst 35,0 % i 2025" in section and "mindst 400.000 kr. i 2025" in section
+    assert section.count("<img ") == 2  # one chart per indicator with a target
+    assert "Grænse" not in section
 
 
 def test_plot_with_no_flags_writes_the_configured_formats_into_the_figures_folder(project):
     with contextlib.chdir(project):
         assert main(["plot"]) == 0
-    written = sorted(p.suffix for p in (project / "figures").iterdir())
-    assert written and set(written) == {".svg"}
+    written = sorted(p.name for p in (project / "figures").iterdir())
+    assert written and {p.rsplit(".", 1)[1] for p in written} == {"svg"}
+    assert "targets_share_outside_work_education_18_64.svg" in written
+    assert "targets_mean_gross_income_15_64.svg" in written
 
 
 def test_a_notebook_opens_and_runs_through_jupyterlabs_machinery(project, monkeypatch):
@@ -182,6 +190,9 @@ def test_a_notebook_opens_and_runs_through_jupyterlabs_machinery(project, monkey
         for c in nb.cells for o in c.get("outputs", []))
     assert "Boligsocial helhedsplan 2021-2025" in text
     assert "højst 35,0 pct. i 2025" in text and "mindst 400.000 kr. i 2025" in text
+    images = [o for c in nb.cells for o in c.get("outputs", [])
+              if "image/png" in o.get("data", {})]
+    assert len(images) >= 2 + 5  # the two targets charts, the overview and the five criteria
     assert "Vestervang" not in text  # the project's areas of interest, not the whole example
 
 

@@ -459,9 +459,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if project is not None and date is None:
         year = args.list_year or latest_list_year(data, rules=args.rules)
         date = project.report_date_for(year)
+    plan = {}
+    if project is not None:
+        plan = {"plan_name": project.plan.name or None, "plan_period": project.plan.period,
+                "targets": project.plan.targets_table() if project.plan.targets else None}
     assessment = data.assess(rules=args.rules)
     content = build_report(data, list_year=args.list_year, rules=args.rules, lang=lang,
-                           min_cell=min_cell, date=date, assessment=assessment)
+                           min_cell=min_cell, date=date, assessment=assessment, **plan)
     reports = project.reports if project is not None else Path("reports")
     out = Path(args.out) if args.out else reports / str(content.list_year)
     with tqdm(total=n_steps(content), desc="report", unit="step", file=sys.stderr,
@@ -550,8 +554,11 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     shown, indicators = suppress_for_charts(result, data.indicators, min_cell,
                                             criterion_values=data.criterion_values)
     warning = suppress_warning_for_charts(warning, data.indicators, min_cell)
+    targets = (project.plan.targets_table()
+               if project is not None and project.plan.targets else None)
     figures = board_charts(shown, indicators=indicators, warning=warning, list_year=year,
-                           plan_period=plan_period, lang=lang, is_example=data.is_example)
+                           plan_period=plan_period, lang=lang, is_example=data.is_example,
+                           targets=targets, criterion_values=data.criterion_values)
     if data.is_example:
         echo(data.example_note(lang))
     formats = args.formats or (project.figure_formats if project is not None else FORMATS)
