@@ -6,7 +6,7 @@ thousands dots, percent, Danish headers, a title line above the header, a remark
 it, the column-mapping file that reads it. Both go into the package (so that files with these
 bytes are recognised as example data wherever they are copied, and ``boligmonitor init --example``
 can copy them) and into docs/examples/, with the example's reference values and published lists
-(the bundled files, byte for byte).
+(the bundled files, byte for byte); the mapping also as the template of ``boligmonitor init``.
 
 Run from the repository root: ``python tools/make_example_export.py``. Output is deterministic.
 """
@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "src" / "boligmonitor" / "data" / "example"
 PACKAGE_OUT = EXAMPLE / "export"
 DOCS_OUT = ROOT / "docs" / "examples"
+SCAFFOLD_RAW = ROOT / "src" / "boligmonitor" / "data" / "project" / "data" / "raw"
 YEARS = range(2015, 2025)
 TITLE = ("Beboerdata - kriterieværdier pr. boligområde 2015-2024 (eksport). "
          "EKSEMPEL: tallene er opdigtede")
@@ -105,6 +106,8 @@ def main() -> None:
         (folder / "beboerdata.mapping.toml").write_bytes(MAPPING.encode("utf-8"))
     for name in ("references.csv", "memberships.csv"):
         shutil.copyfile(EXAMPLE / name, DOCS_OUT / name)
+    # The mapping template `boligmonitor init` writes is the worked example's.
+    (SCAFFOLD_RAW / "beboerdata.mapping.toml").write_bytes(MAPPING.encode("utf-8"))
 
 
 if __name__ == "__main__":
