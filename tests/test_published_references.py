@@ -116,3 +116,4 @@ def test_the_command_line_names_the_missing_reference_its_list_years_and_what_to
     assert "scope = national, indicator = share_convicted_18plus" in crime[0]
     income = [x for x in err if "income" in x]
     assert len(income) == 1 and "region Midtjylland in list years 2019-2021" in income[0]
+
