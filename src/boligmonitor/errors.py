@@ -57,8 +57,8 @@ class DataWarning(UserWarning):
 
     def __init__(self, problems: pd.DataFrame | str, *, source: str | None = None) -> None:
         if isinstance(problems, str):
-            # Made again from its message alone (pytest-xdist sends a warning from a worker as
-            # its class and message): the message stands, with no table behind it.
+            # Rebuilt from its message (a warning passed between processes, e.g. by
+            # pytest-xdist, travels as text): the message is all there is.
             self.problems = pd.DataFrame(columns=PROBLEM_COLUMNS)
             self.source = source
             super().__init__(problems)
