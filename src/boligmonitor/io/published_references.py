@@ -23,6 +23,9 @@ import pandas as pd
 COLUMNS = ["list_year", "scope", "indicator", "kind", "classification", "factor", "value",
            "is_derived", "source", "note"]
 LINE = "line"
+# A line printed outside a list of 1 December (the ministry's interim review of May 2018): kept
+# as a record of what was published, never used as a list year's reference.
+INTERIM_LINE = "interim_line"
 NATIONAL_AVERAGE = "national_average"
 
 
@@ -40,7 +43,8 @@ def published_references() -> pd.DataFrame:
     """Return the published reference values: the lines as read, and the national averages
     derived from them (``is_derived`` True; ``value`` = line / ``factor``).
 
-    Columns: list_year, scope, indicator, kind (``line`` or ``national_average``),
+    Columns: list_year, scope, indicator, kind (``line``, ``interim_line`` or
+    ``national_average``; an interim line gives no national average),
     classification (whose criterion the line is), factor (the line's multiple of the national
     average), value (a share, 0-1), is_derived, source, note.
 
