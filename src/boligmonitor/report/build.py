@@ -25,6 +25,7 @@ images is the renderers' job.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 
@@ -49,6 +50,7 @@ from boligmonitor.report.content import (
     Chart,
     CriterionLine,
     Method,
+    PlanTargets,
     Published,
     ReportContent,
     RuleText,
@@ -71,6 +73,7 @@ from boligmonitor.report.sections.method import method_section
 from boligmonitor.report.sections.published import published_section
 from boligmonitor.report.sections.summary import area_summary, resident_mask
 from boligmonitor.report.sections.tables import spreadsheet_tables
+from boligmonitor.report.sections.targets import plan_targets
 from boligmonitor.rules import RuleSet, governing_rules, load_rules
 
 # The content model and the formatters are re-exported: callers import them from here.
@@ -85,6 +88,7 @@ __all__ = [
     "Chart",
     "CriterionLine",
     "Method",
+    "PlanTargets",
     "Published",
     "ReportContent",
     "RuleText",
@@ -160,13 +164,19 @@ def build_report(
     warning_margin: float = DEFAULT_WARNING_MARGIN,
     assessment: Assessment | None = None,
     validate: bool = True,
+    plan_name: str | None = None,
+    plan_period: Any = ...,
+    targets: pd.DataFrame | None = None,
 ) -> ReportContent:
     """Assemble the report on ``data`` for ``list_year`` (default: the latest the data allows).
 
     ``assessment`` may be given to reuse a scoring already made with the same data, rules and
     options; otherwise the list year and the year before are scored here. ``validate=False``
     skips the table checks of the scoring for tables already valid (every renderer escapes and
-    bounds the texts it places on its own).
+    bounds the texts it places on its own). ``plan_period`` is the plan period the charts shade
+    (None for none; default: the charts' own, the example's plan); ``targets`` the plan's own
+    targets (area_id, indicator, value, year, direction), reported in a section of their own
+    beside the list criteria, with ``plan_name`` in its title.
     """
     if lang not in ("da", "en"):
         raise ReportError(f"unknown language {lang!r} (allowed: da, en)")
@@ -229,11 +239,15 @@ def build_report(
         summaries.append(summary)
         keys = area_charts(plots, safe, aid, str(row.area_name), list_year, lang, charts,
                            data.is_example, tx, ind_sup.values if ind_sup is not None else None,
-                           ind_sup.mask if ind_sup is not None else None)
+                           plan_period, ind_sup.mask if ind_sup is not None else None)
         sections.append(area_section(row, summary, crit_now, mask_now, rules_now, lang, keys))
 
     overview_keys = overview_charts(plots, safe, list_year, lang, charts, data.is_example, tx,
-                                    ew)
+                                    ew, plan_period)
+    plan = plan_targets(targets, ind_sup.values if ind_sup is not None else None,
+                        data.criterion_values, plan_name,
+                        None if plan_period is ... else plan_period, lang, charts, plots,
+                        bool(data.is_example))
     changes, unchanged = what_changed(crit_values, crit_mask, areas_all, list_year, prev_year,
                                       lang, tx)
     published = published_section(areas_all, list_year, lang, tx, ruleset)
@@ -274,7 +288,8 @@ def build_report(
         glossary=glossary,
         charts=charts,
         overview_chart_keys=overview_keys,
-        sheets=sheets,
+        sheets=sheets + ((plan.table,) if plan is not None else ()),
+        plan=plan,
     )
 
 

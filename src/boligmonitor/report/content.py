@@ -172,6 +172,16 @@ class Method:
 
 
 @dataclass(frozen=True)
+class PlanTargets:
+    """The plan's own targets and the progress towards them, apart from the list criteria."""
+
+    title: str
+    intro: str
+    table: Table
+    chart_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ReportContent:
     """Everything the four files say, in one language, for one list year."""
 
@@ -196,6 +206,7 @@ class ReportContent:
     charts: dict[str, Chart]
     overview_chart_keys: tuple[str, ...]
     sheets: tuple[Table, ...]
+    plan: PlanTargets | None = None
 
     def t(self, key: str) -> str:
         """Return the report text ``key`` (group ``report``) in the report's language."""

@@ -328,6 +328,18 @@ def layout_pdf(content: ReportContent, images: dict[str, bytes]) -> PdfLayout:
         if key in images:
             story.append(KeepTogether([_image(images[key]), _p(c.charts[key].title, "note")]))
 
+    # The plan's own targets, apart from the list criteria.
+    if c.plan is not None:
+        _section(story, _bounded(c.plan.title))
+        story.append(_p(c.plan.intro, "note"))
+        story.append(_table(c.plan.table.columns,
+                            [[_shown(x, x.kind not in ("text", "year")) for x in row]
+                             for row in c.plan.table.rows], fit=True, stretch=6))
+        for key in c.plan.chart_keys:
+            if key in images:
+                story.append(KeepTogether([_image(images[key]),
+                                           _p(c.charts[key].title, "note")]))
+
     # 2. Areas: the numbers first (status, values against the lines, explanation), then charts.
     _section(story, c.t("sec_areas"))
     # One group of rows per classification (a row across the table names it). The reference
