@@ -150,7 +150,7 @@ def test_report_with_no_flags_goes_to_the_projects_reports_folder(report_dir):
     # The plan's targets, in a section of their own (and a sheet), beside the criteria.
     section = html[html.index('<section id="plan-targets">'):html.index('<section id="areas">')]
     assert "Helhedsplanens mål: Boligsocial helhedsplan 2021-2025" in section
-    assert "højst 35,0 % i 2025" in section and "mindst 400.000 kr. i 2025" in section
+    assert "højst 35,0 pct. i 2025" in section and "mindst 400.000 kr. i 2025" in section
     assert section.count("<img ") == 2  # one chart per indicator with a target
     assert "Grænse" not in section
 

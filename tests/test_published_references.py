@@ -89,10 +89,10 @@ def test_the_method_section_shows_the_published_values_used_and_the_missing_ones
 
     content = build_report(without_references, list_year=2019, lang="da")
     rows = [[cell.text for cell in row] for row in content.method.references.rows]
-    line = next(r for r in rows if r[3] == "1,98 %")
+    line = next(r for r in rows if r[3] == "1,98 pct.")
     assert line[0] == "listeår 2019" and "Sjællandske Medier" in line[4]
-    derived = next(r for r in rows if r[3] == "0,660 %")
-    assert "afledt" in derived[4] and "1,98 % / 3" in derived[4]
+    derived = next(r for r in rows if r[3] == "0,660 pct.")
+    assert "afledt" in derived[4] and "1,98 pct. / 3" in derived[4]
     missing = [r for r in rows if r[4].startswith("Mangler")]
     assert [(r[1], r[2]) for r in missing] == [
         ("Midtjylland", "Gennemsnitlig bruttoindkomst (15-64 år), kr.")]

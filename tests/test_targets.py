@@ -138,7 +138,7 @@ def test_the_report_has_a_section_of_the_plans_targets_apart_from_the_criteria()
                            plan_period=(2021, 2025), targets=t)
     assert content.plan.title == "Helhedsplanens mål: Helhedsplan 2021-2025"
     rows = [[c.text for c in r] for r in content.plan.table.rows]
-    assert rows[0][2] == "højst 35,0 % i 2025" and rows[0][6] == "Nået"
+    assert rows[0][2] == "højst 35,0 pct. i 2025" and rows[0][6] == "Nået"
     assert rows[1][2] == "mindst 400.000 kr. i 2025" and rows[1][6] == "Ikke nået i målåret"
     assert content.plan.chart_keys == (f"targets-{OUTSIDE}", f"targets-{INCOME}")
     assert content.sheets[-1] is content.plan.table  # a sheet of its own in the workbook

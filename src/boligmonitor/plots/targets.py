@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from boligmonitor import style
+from boligmonitor import formatting, style
 from boligmonitor.labels import label
 from boligmonitor.plots.core import (
     chart_title,
@@ -120,7 +120,7 @@ def plot_targets(
                      marker=TARGET_MARKER, markersize=7, markerfacecolor="white",
                      markeredgecolor=st["color"], markeredgewidth=1.6, zorder=5,
                      gid=f"target:{data_text(aid)}", label=label("target.legend", lang))
-            data_label(ax_, style.fmt_value(float(t.target_value), unit, lang),
+            data_label(ax_, formatting.value(float(t.target_value), unit, lang),
                        (int(t.target_year), float(t.target_value)), offset=7, fontsize=7,
                        color=st["color"], gid="target-label")
 
@@ -134,7 +134,7 @@ def plot_targets(
     ax_.set_xticklabels([str(t) for t in ticks])
     ax_.grid(axis="x", visible=False)
     ax_.set_xlabel(label("chart.data_year" if year_col == "year" else "chart.list_year", lang))
-    ax_.set_ylabel(style.unit_suffix(unit, lang))
+    ax_.set_ylabel(formatting.unit_suffix(unit, lang))
     chart_title(fig, ax_, label("chart.targets_title", lang).format(
         indicator=label(f"column.{indicator}", lang)), created)
     handles, labels_ = legend_entries(ax_)
