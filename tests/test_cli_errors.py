@@ -117,7 +117,7 @@ def test_validate_reports_every_problem_of_every_file(tmp_path, capsys):
                  encoding="utf-8")
     assert main(["validate", str(a), str(good), str(b)]) == 2
     cap = capsys.readouterr()
-    assert f"{good}: valid memberships" in cap.out
+    assert f"{good}: gyldig, offentliggjorte lister" in cap.out
     assert "value 'ghetto'" in cap.err and "value 1800" in cap.err
     assert "2 of 3 files invalid" in cap.err
 

@@ -366,7 +366,7 @@ def test_the_cli_prints_warnings_and_still_succeeds(example, tmp_path, capsys):
     path = write_as(df, tmp_path / "conv.csv")
     assert main(["ingest", str(path), "--processed", str(tmp_path / "p")]) == 0
     cap = capsys.readouterr()
-    assert "rows of indicators ingested" in cap.out
+    assert "rækker indlæst, årlige indikatorer" in cap.out
     assert "warning: 1 implausible value" in cap.err and "row 6" in cap.err
     manifest = json.loads((tmp_path / "p" / "manifest.json").read_text())
     assert manifest["sources"][0]["rows"] == len(df)

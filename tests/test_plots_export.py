@@ -129,7 +129,7 @@ def test_plot_command_writes_the_board_charts(tmp_path, capsys):
     assert all(n.endswith(".png") for n in names)
     text = capsys.readouterr().out
     assert text.startswith("Eksempeldata")
-    assert f"wrote {len(names)} files" in text
+    assert f"skrev {len(names)} filer" in text
 
 
 def test_the_example_mark_is_in_the_saved_file(result):

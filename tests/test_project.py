@@ -101,8 +101,8 @@ def test_validate_with_no_files_checks_the_configured_raw_files(project, capsys)
     with contextlib.chdir(project / "data"):
         assert main(["validate"]) == 0
     out = capsys.readouterr().out
-    assert "beboerdata.csv: valid indicators, 50 rows" in out
-    assert "references.csv: valid references" in out and "memberships.csv: valid" in out
+    assert "beboerdata.csv: gyldig, årlige indikatorer (layout a), 50 rækker" in out
+    assert "references.csv: gyldig, referenceværdier" in out and "memberships.csv: gyldig" in out
 
 
 def test_validate_outside_a_project_needs_files(tmp_path, capsys):

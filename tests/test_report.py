@@ -346,7 +346,7 @@ def test_the_report_command_writes_into_reports_of_the_list_year(tmp_path, monke
     printed = capsys.readouterr().out.splitlines()
     assert printed[0] == ("Boligmonitor: listeåret 2025 (Eksempeldata): 5 områder, "
                           "0 på en liste, 1 ændret siden 2024")
-    assert printed[1:] == [f"wrote {Path('reports/2025') / n}" for n in REPORT_FILES]
+    assert printed[1:] == [f"skrev {Path('reports/2025') / n}" for n in REPORT_FILES]
     assert main(["report", "--list-year", "2030"]) == 2
     assert "cannot feed list year 2030" in capsys.readouterr().err
 

@@ -27,6 +27,7 @@ from boligmonitor.errors import (
     DataWarning,
     format_problems,
 )
+from boligmonitor.labels import label, label_n
 from boligmonitor.schemas import escape_text
 
 log = logging.getLogger("boligmonitor")
@@ -63,7 +64,13 @@ def _echo_missing_references(result, lang: str = "en", list_years=None) -> None:
         areas = areas[areas["list_year"].isin(list_years)]
         criteria = criteria[criteria["list_year"].isin(list_years)]
     for line in missing_reference_messages(missing_references(criteria, areas), lang):
-        echo(f"warning: {line}", err=True)
+        echo(label("cli.warning", lang).format(message=line), err=True)
+
+
+def add_lang_argument(p: argparse.ArgumentParser) -> None:
+    """Declare --lang: the language of what the command prints (its one-line summaries)."""
+    p.add_argument("--lang", choices=("da", "en"), default=None,
+                   help="language of the summary it prints (default: the project's, else da)")
 
 
 def _add_validate(sub: argparse._SubParsersAction) -> Handler:
@@ -76,16 +83,19 @@ def _add_validate(sub: argparse._SubParsersAction) -> Handler:
     p.add_argument("--layout", help="layout of the files (default: the mapping's, or detected)")
     p.add_argument("--sheet", help="Excel sheet to read")
     p.add_argument("--header-row", type=int, help="1-based header row (Excel, CSV)")
+    add_lang_argument(p)
     return _cmd_validate
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from boligmonitor import formatting
     from boligmonitor.io.mapping import read_mapping
     from boligmonitor.io.readers import read_table
 
     # Every file is checked and every problem of every file reported, as ingest does; a bad
     # mapping is reported once.
     batches = _file_batches(args, "validate")
+    lang = _setting(args, "lang", "da")
     failed = n = 0
     for files, how in batches:
         mapping = read_mapping(how["mapping"]) if how["mapping"] else None
@@ -98,7 +108,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 _echo_problems(exc)
                 failed += 1
                 continue
-            echo(f"{path}: valid {table.attrs['boligmonitor']['layout']}, {len(table)} rows")
+            meta = table.attrs["boligmonitor"]
+            echo(label("cli.valid", lang).format(
+                path=path, layout=label(f"report.layout_{meta['layout']}", lang),
+                rows=label_n("cli.rows", len(table), lang).format(
+                    n=formatting.number(len(table), 0, lang)),
+                example=label("cli.example", lang) if meta.get("is_example") else ""))
     if failed:
         echo(f"error: {failed} of {n} file{'s' if n != 1 else ''} invalid", err=True)
         return 2
@@ -154,6 +169,7 @@ def _add_ingest(sub: argparse._SubParsersAction) -> Handler:
     p.add_argument("--processed", help="processed directory (default: the project's, else "
                    "data/processed)")
     add_project_argument(p)
+    add_lang_argument(p)
     return _cmd_ingest
 
 
@@ -185,7 +201,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     for files, how in batches:
         result = ingest(files, processed, layout=how["layout"], mapping=how["mapping"],
                         sheet=how["sheet"], header_row=how["header_row"])
-        for line in result.summary_lines():
+        for line in result.summary_lines(_setting(args, "lang", "da")):
             echo(line)
     return 0
 
@@ -407,11 +423,12 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     # Example data must say so wherever it is shown, also in exported tables; so must the
     # readings of the law in force (the areas table carries them already).
     if args.out:
-        echo(f"wrote {write_table(result.areas.assign(is_example=data.is_example), args.out)}")
+        path = write_table(result.areas.assign(is_example=data.is_example), args.out)
+        echo(label("cli.wrote", lang).format(path=path))
     if args.criteria_out:
         crit = result.criteria.assign(options=result.options.describe(),
                                       is_example=data.is_example)
-        echo(f"wrote {write_table(crit, args.criteria_out)}")
+        echo(label("cli.wrote", lang).format(path=write_table(crit, args.criteria_out)))
     return 0
 
 
@@ -446,7 +463,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from boligmonitor.disclosure import SUPPRESSED_CATEGORY
-    from boligmonitor.labels import label
     from boligmonitor.report import build_report, n_steps, write_report
     from boligmonitor.report.build import latest_list_year
 
@@ -474,11 +490,16 @@ def _cmd_report(args: argparse.Namespace) -> int:
     cats = sum(1 for s in content.summary
                if s.category_id not in ("none", "undetermined", SUPPRESSED_CATEGORY))
     mark = f" ({content.example_mark})" if content.is_example else ""
+    n_areas, n_changed = len(content.summary), len(content.changes)
+    since = (label("cli.since", lang).format(year=content.previous_year)
+             if content.previous_year else label("cli.no_previous", lang))
     echo(label("cli.report_summary", lang).format(
-        title=content.title, mark=mark, n_areas=len(content.summary), n_listed=cats,
-        n_changed=len(content.changes), previous=content.previous_year or "-"))
+        title=content.title, mark=mark,
+        areas=label_n("summary.areas", n_areas, lang).format(n=n_areas),
+        listed=label_n("cli.listed", cats, lang).format(n=cats),
+        changed=label_n("cli.changed", n_changed, lang).format(n=n_changed), since=since))
     for path in paths:
-        echo(f"wrote {path}")
+        echo(label("cli.wrote", lang).format(path=path))
     _echo_missing_references(assessment, lang, [content.list_year])
     return 0
 
@@ -566,7 +587,9 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     formats = args.formats or (project.figure_formats if project is not None else FORMATS)
     dpi = args.dpi or (project.dpi if project is not None else 300)
     paths = save_figures(figures, out, formats, dpi=dpi)
-    echo(f"wrote {len(paths)} files ({len(figures)} charts) to {out}")
+    echo(label("cli.plot_summary", lang).format(
+        files=label_n("cli.files", len(paths), lang).format(n=len(paths)),
+        charts=label_n("cli.charts", len(figures), lang).format(n=len(figures)), out=out))
     _echo_missing_references(result, lang)
     return 0
 

@@ -113,7 +113,8 @@ def dataset_from_tables(**tables: pd.DataFrame | None) -> Dataset:
     """Bundle tables (read with :func:`~boligmonitor.io.readers.read_table`) into a Dataset.
 
     Provenance is taken from each table's ``attrs``; a table that came from a bundled example
-    file marks the dataset as example data.
+    file, or from a source that declares its figures invented (its mapping's
+    ``is_example = true``), marks the dataset as example data.
     """
     unknown = set(tables) - set(LAYOUT_NAMES)
     if unknown:
@@ -125,12 +126,14 @@ def dataset_from_tables(**tables: pd.DataFrame | None) -> Dataset:
         meta = t.attrs.get("boligmonitor", {})
         sha = meta.get("sha256", "")
         rows.append({"name": meta.get("file", f"<{name} table>"), "sha256": sha,
-                     "layout": name, "rows": len(t), "is_example": sha in example_hashes()})
+                     "layout": name, "rows": len(t),
+                     "is_example": sha in example_hashes() or bool(meta.get("is_example"))})
     sources = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
     is_example = bool(sources["is_example"].any()) if len(sources) else False
+    bundled = bool(sources["sha256"].isin(example_hashes()).any()) if len(sources) else False
     return Dataset(**{k: v for k, v in tables.items() if v is not None}, sources=sources,
                    is_example=is_example,
-                   metadata=example_metadata() if is_example else {})
+                   metadata=example_metadata() if bundled else {})
 
 
 def read_processed(processed_dir: str | Path = "data/processed") -> Dataset:

@@ -180,3 +180,23 @@ def is_blank(v: object) -> bool:
     if v is pd.NA or v is pd.NaT:
         return True
     return isinstance(v, str) and v.strip() == ""
+
+
+#: The key of a Parquet file's metadata by which it declares its figures invented (value
+#: ``true``): every output built from it is marked as example data.
+EXAMPLE_KEY = b"boligmonitor.is_example"
+
+
+def declares_example(path: Path, fmt: str) -> bool:
+    """Whether the file itself says that its figures are invented: a Parquet file by its
+    metadata key :data:`EXAMPLE_KEY` (``true``). Other formats say it in their mapping file
+    (``is_example = true``)."""
+    if fmt != "parquet":
+        return False
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except (OSError, ValueError):  # unreadable metadata: the reader reports the file itself
+        return False
+    return meta.get(EXAMPLE_KEY, b"").strip().lower() in (b"true", b"1", b"yes")

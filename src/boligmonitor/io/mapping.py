@@ -25,6 +25,9 @@ Example (a Danish export)::
 
     [values.region]
     "Region Midtjylland" = "Midtjylland"
+
+A source whose figures are invented says so with ``is_example = true`` (at the top): every
+output built from it is then marked as example data, through ingest too.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ DEFAULT_UNIT = {"share": "fraction", "ratio": "ratio", "money": "dkk", "count": 
 
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16")
 TOP_KEYS = {"layout", "encoding", "separator", "decimal", "thousands", "sheet", "header_row",
-            "na_values", "ignore", "columns", "constants", "values"}
+            "na_values", "ignore", "columns", "constants", "values", "is_example"}
 COLUMN_KEYS = {"column", "unit"}
 
 
@@ -81,6 +84,8 @@ class Mapping:
     constants: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     path: str | None = None
+    # The source's figures are invented (an example): every output built from them says so.
+    is_example: bool = False
 
     def rename(self) -> dict[str, str]:
         """Return ``{source header: canonical column}``."""
@@ -143,6 +148,10 @@ def mapping_from_dict(raw: dict, *, path: str = "<mapping>") -> Mapping:
     if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
         problems.append(_problem(path, "header_row", header_row, "must be a whole number >= 1"))
         header_row = 1
+    is_example = raw.get("is_example", False)
+    if not isinstance(is_example, bool):
+        problems.append(_problem(path, "is_example", is_example, "must be true or false"))
+        is_example = False
     sheet = raw.get("sheet")
     if sheet is not None and not isinstance(sheet, str):
         problems.append(_problem(path, "sheet", sheet, "must be the sheet's name as text"))
@@ -226,6 +235,7 @@ def mapping_from_dict(raw: dict, *, path: str = "<mapping>") -> Mapping:
         constants={k: str(v) for k, v in constants.items()},
         values={k: {str(a): str(b) for a, b in v.items()} for k, v in values.items()},
         path=path,
+        is_example=is_example,
     )
 
 

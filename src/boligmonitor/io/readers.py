@@ -18,7 +18,14 @@ from pathlib import Path
 import pandas as pd
 
 from boligmonitor.errors import DataWarning
-from boligmonitor.io.files import SUFFIXES, format_of, not_a_file, read_raw, sha256_of
+from boligmonitor.io.files import (
+    SUFFIXES,
+    declares_example,
+    format_of,
+    not_a_file,
+    read_raw,
+    sha256_of,
+)
 from boligmonitor.io.mapping import Mapping, read_mapping
 from boligmonitor.io.parse import detect_layout, implausible_values, parse_table
 from boligmonitor.io.problems import file_error
@@ -59,8 +66,10 @@ def read_table(
     Returns
     -------
     pandas.DataFrame
-        The canonical table; ``df.attrs["boligmonitor"]`` holds the file's name, sha256, layout
-        and row count.
+        The canonical table; ``df.attrs["boligmonitor"]`` holds the file's name, sha256, layout,
+        row count and whether the source declares its figures invented (``is_example``: its
+        mapping's ``is_example = true``, or a Parquet file's metadata key
+        ``boligmonitor.is_example``).
 
     Raises
     ------
@@ -118,6 +127,8 @@ def read_table(
         "format": fmt,
         "mapping": m.path,
         "warnings": doubts.to_dict("records"),
+        # Declared example data (its mapping, or the file's own metadata): marked everywhere.
+        "is_example": bool(m.is_example or declares_example(path, fmt)),
     }
     return table
 

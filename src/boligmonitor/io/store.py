@@ -40,6 +40,7 @@ from boligmonitor.io.atomic import leftover_target, write_atomic
 from boligmonitor.io.example import example_hashes, example_metadata
 from boligmonitor.io.mapping import Mapping, read_mapping
 from boligmonitor.io.readers import read_table, sha256_of
+from boligmonitor.labels import label, label_n
 from boligmonitor.schemas import (
     KEYS,
     LAYOUT_NAMES,
@@ -79,25 +80,35 @@ class IngestResult:
     def changed(self) -> bool:
         return any(a["action"] != "unchanged" for a in self.actions)
 
-    def summary_lines(self) -> list[str]:
+    def summary_lines(self, lang: str = "da") -> list[str]:
+        """What the ingest did, one line per file, in ``lang`` (labels ``ingest.*``)."""
+        from boligmonitor import formatting
+
+        def rows(n: int) -> str:
+            return label_n("cli.rows", n, lang).format(n=formatting.number(n, 0, lang))
+
         lines = []
         if self.waited_s > 0:
-            lines.append(f"waited {self.waited_s:.1f} s for another ingest into "
-                         f"{self.processed_dir} to finish")
+            lines.append(label("ingest.waited", lang).format(
+                seconds=formatting.number(self.waited_s, 1, lang), dir=self.processed_dir))
         for a in self.actions:
             if a["action"] == "unchanged":
-                lines.append(f"{a['name']}: already ingested (sha256 {a['sha256'][:12]}), "
-                             "nothing changed")
+                lines.append(label("ingest.unchanged", lang).format(name=a["name"],
+                                                                     sha=a["sha256"][:12]))
                 continue
-            line = f"{a['name']}: {a['rows']} rows of {a['layout']} ingested"
+            line = label("ingest.ingested", lang).format(
+                name=a["name"], rows=rows(a["rows"]),
+                layout=label(f"report.layout_{a['layout']}", lang),
+                example=label("cli.example", lang) if a.get("is_example") else "")
             if a["replaced"]:
-                reps = ", ".join(f"{r['rows']} rows from {r['name']}" for r in a["replaced"])
-                line += f"; replaced {reps}"
+                parts = ", ".join(label("ingest.replaced_part", lang).format(
+                    rows=rows(r["rows"]), name=r["name"]) for r in a["replaced"])
+                line += label("ingest.replaced", lang).format(parts=parts)
             lines.append(line)
         if self.leftovers_removed:
-            lines.append("removed temporary files a killed ingest left behind: "
-                         + ", ".join(self.leftovers_removed))
-        lines.append(f"processed data in {self.processed_dir}")
+            lines.append(label("ingest.leftovers", lang).format(
+                files=", ".join(self.leftovers_removed)))
+        lines.append(label("ingest.where", lang).format(dir=self.processed_dir))
         return lines
 
 
@@ -175,7 +186,10 @@ def read_store(processed_dir: str | Path = "data/processed") -> StoredTables:
     )
     out = {n: t.drop(columns=[SOURCE_COL]) for n, t in tables.items()}
     is_example = bool(sources["is_example"].any()) if len(sources) else False
-    return StoredTables(out, sources, is_example, example_metadata() if is_example else {})
+    # The bundled example's notes (its title, its date) only for the bundled files; another
+    # source that declares itself example data gets the catalogue's note.
+    bundled = bool(sources["sha256"].isin(example_hashes()).any()) if len(sources) else False
+    return StoredTables(out, sources, is_example, example_metadata() if bundled else {})
 
 
 @contextlib.contextmanager
@@ -364,15 +378,18 @@ def _merge(parsed: list[pd.DataFrame], processed_dir: Path,
         else:
             merged = new
         tables[lay] = _sort(merged, lay)
+        # Example data: a bundled example file, or a source that declares itself one.
+        is_example = sha in example_hashes() or bool(meta.get("is_example"))
         record = {"name": name, "sha256": sha, "layout": lay, "rows": len(table),
-                  "rows_current": len(table), "is_example": sha in example_hashes(),
+                  "rows_current": len(table), "is_example": is_example,
                   "format": meta["format"], "mapping": Path(meta["mapping"]).name
                   if meta["mapping"] else None, "mapping_sha256": mapping_sha,
                   "replaced": replaced, "replaced_by": []}
         manifest["sources"].append(record)
         by_sha[sha] = record
         result.actions.append({"name": name, "sha256": sha, "layout": lay, "action": "ingested",
-                               "rows": len(table), "replaced": replaced})
+                               "rows": len(table), "replaced": replaced,
+                               "is_example": is_example})
 
     if not result.changed:
         return result

@@ -59,6 +59,14 @@ class CriterionLine:
     data_years: str
     citation: str
 
+    @property
+    def line_with_operator(self) -> str:
+        """The line with the law's operator word (``mindst 3 × landsgennemsnittet = 2,02
+        pct.``); a line that cannot be computed reads as missing, without an operator."""
+        if self.threshold.state != VALUE:
+            return self.threshold.text
+        return f"{self.operator} {self.line}"
+
 
 @dataclass(frozen=True)
 class AreaSummary:

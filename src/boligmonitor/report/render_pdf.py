@@ -365,7 +365,7 @@ def layout_pdf(content: ReportContent, images: dict[str, bytes]) -> PdfLayout:
                 group = ln.classification
                 rows.append(_Group(group))
             rows.append([_p(ln.criterion, "cell"), _shown(ln.value, True),
-                         Paragraph(esc(f"{ln.operator} {ln.line}"), st["cellr"]),
+                         Paragraph(esc(ln.line_with_operator), st["cellr"]),
                          _shown(ln.status, False), _shown(ln.margin, True),
                          _shown(ln.persons, True), _p(ln.data_years, "cell")])
         story.append(_table(crit_cols, rows, fit=True, stretch=2))

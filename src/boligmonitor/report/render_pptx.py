@@ -134,7 +134,7 @@ def render_pptx(content: ReportContent, images: dict[str, bytes]) -> bytes:
         for ln in a.lines:
             if ln.is_met:
                 lines.append(f"✔ {ln.criterion} ({ln.classification}): {ln.value.text} "
-                             f"({ln.operator} {ln.line})")
+                             f"({ln.line_with_operator})")
         lines.extend(f"⚠ {w}" for w in s.warnings)
         if any(ln.value.state == SUPPRESSED for ln in a.lines):
             lines.append(f"{c.t('sec_disclosure')}: {label('text.suppressed', c.lang)}")

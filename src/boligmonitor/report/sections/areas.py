@@ -104,7 +104,7 @@ def area_explanation(s: AreaSummary, lines: tuple[CriterionLine, ...], rules: Ru
     items = [
         label("explanation.criterion", lang).format(
             criterion=ln.criterion, value=ln.value.text, operator=ln.operator,
-            threshold=ln.line,
+            threshold=ln.line if ln.threshold.state == VALUE else ln.threshold.text,
             status=ln.status.text)
         for ln in lines if ln.classification_id == primary
     ]
@@ -113,7 +113,7 @@ def area_explanation(s: AreaSummary, lines: tuple[CriterionLine, ...], rules: Ru
     for ln in gates:
         parts.append(f"{ln.classification}: " + label("explanation.criterion", lang).format(
             criterion=ln.criterion, value=ln.value.text, operator=ln.operator,
-            threshold=ln.line,
+            threshold=ln.line if ln.threshold.state == VALUE else ln.threshold.text,
             status=ln.status.text) + ".")
     if s.is_listable is False:
         minimum = formatting.number(rules.min_residents, 0, lang)
