@@ -55,6 +55,24 @@ class Year:
         self.conditions[cat_id] = conditions
         self.categories[cat_id] = conditions & self.listable
 
+    def take(self, rows: np.ndarray) -> Year:
+        """This year's decisions for the areas ``rows`` (indices, repeats allowed), without the
+        criteria (``scored`` is empty): what an earlier year gives a consecutive-years count.
+
+        For scoring many copies of few areas (simulated draws): the earlier years, which the
+        copies share, are scored once and taken to the copies.
+        """
+        return Year(
+            self.list_year, self.rules, self.source_kind, self.present[rows],
+            self.residents[rows], self.listable.take(rows), [],
+            {k: v[rows] for k, v in self.n_met.items()},
+            {k: v[rows] for k, v in self.n_unknown.items()},
+            {k: v.take(rows) for k, v in self.classes.items()},
+            {k: v.take(rows) for k, v in self.conditions.items()},
+            {k: v.take(rows) for k, v in self.categories.items()},
+            None if self.kombineret is None else self.kombineret.take(rows),
+        )
+
 
 def score_year(source, rules: RuleSet, list_year: int, options: Options) -> Year:
     """Score every criterion and every non-consecutive category of one list year."""

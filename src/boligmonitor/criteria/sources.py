@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -109,6 +110,27 @@ class Panel:
                 )
                 self.arrays[col] = arr
 
+    @classmethod
+    def from_arrays(
+        cls, arrays: dict[str, np.ndarray], first_year: int, has_row: np.ndarray | None = None
+    ) -> Panel:
+        """A panel from (areas x years) arrays that start in data year ``first_year``.
+
+        For tables built in memory (simulated paths): no DataFrame, no copy. ``has_row`` says
+        where an area has a row (default: everywhere); every array must have its shape.
+        """
+        shapes = {a.shape for a in arrays.values()} | (
+            set() if has_row is None else {has_row.shape}
+        )
+        if len(shapes) != 1 or len(next(iter(shapes))) != 2:
+            raise ValueError(f"the arrays of a panel must share one 2-d shape, got {shapes}")
+        self = cls.__new__(cls)
+        self.n, self.m = next(iter(shapes))
+        self.y0 = int(first_year)
+        self.has_row = np.ones((self.n, self.m), bool) if has_row is None else has_row
+        self.arrays = dict(arrays)
+        return self
+
     def years(self) -> np.ndarray:
         return np.arange(self.y0, self.y0 + self.m)
 
@@ -138,6 +160,14 @@ class Panel:
         out = arr[np.arange(arr.shape[0]), last]
         out[~known.any(axis=1)] = np.nan
         return out
+
+
+class ReferenceValues(Protocol):
+    """What a source asks of its reference values (see :class:`References`)."""
+
+    def averaged(self, indicator: str, reference: str, years: np.ndarray) -> np.ndarray:
+        """The reference averaged over ``years`` for every area (NaN where any is missing)."""
+        ...
 
 
 class References:
@@ -186,7 +216,20 @@ class IndicatorSource:
     ) -> None:
         measures = [c for c in indicators.columns if c not in (*IDENTITY_COLUMNS, "year")]
         self.panel = Panel(indicators, area_index, "year", measures)
-        self.refs = References(references, regions)
+        self.refs: ReferenceValues = References(references, regions)
+
+    @classmethod
+    def from_panel(cls, panel: Panel, references: ReferenceValues) -> IndicatorSource:
+        """A source on a panel built in memory (:meth:`Panel.from_arrays`).
+
+        ``references`` is anything with the ``averaged`` method of :class:`References`: for
+        simulated paths, one national or regional reference value per area and year (each
+        simulated draw has its own reference path).
+        """
+        self = cls.__new__(cls)
+        self.panel = panel
+        self.refs = references
+        return self
 
     def covers(self, list_year: int, options: Options) -> bool:
         y = list_year - options.point_in_time_lag
