@@ -1,0 +1,234 @@
+"""Joint future paths: thousands of draws of every area's coming years, and of the references.
+
+Each draw continues each series from where its Kalman filter left it: the level and slope are
+drawn from their filtered distribution at the last observation (so the uncertainty about where
+an area stands today is in every path), then carried forward year by year with the model's level
+and slope shocks, and observed with the sampling noise of the year's base plus the irregular
+noise. The level shocks of an area's indicators are drawn together, with the correlation of the
+indicators' one-step prediction errors (:func:`~.models.correlation`): a bad year for
+employment tends to be a bad year for income too, and listing needs two criteria at once.
+
+The references are drawn once per draw and shared by every area in that draw (the national
+conviction share and each region's mean income): a draw where the country's conviction share
+falls moves every area's relative threshold at once.
+
+Draws are laid out area-major: row ``i * draws + d`` is draw ``d`` of area ``rows[i]``.
+Everything is on the fitted grid of data years; observed values are kept as they are, and only
+the years after each series' last observation are drawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from boligmonitor.outlook.models import expit, sampling_variance
+from boligmonitor.outlook.series import (
+    INCOME,
+    INDICATORS,
+    RESIDENTS,
+    FittedPanel,
+    SeriesFit,
+)
+
+
+@dataclass
+class ReferencePaths:
+    """Drawn reference values on the grid: ``national[indicator]`` is (draws x years),
+    ``regional[indicator]`` (regions x draws x years); observed years hold the observed value."""
+
+    first_year: int
+    national: dict[str, np.ndarray]
+    regional: dict[str, np.ndarray]
+
+
+class DrawReferences:
+    """The reference values each row of a panel of draws sees (the engine's ``averaged``)."""
+
+    def __init__(self, paths: ReferencePaths, draw: np.ndarray, region: np.ndarray) -> None:
+        self.paths = paths
+        self.draw = draw
+        self.region = region
+
+    def averaged(self, indicator: str, reference: str, years: np.ndarray) -> np.ndarray:
+        n = len(self.draw)
+        table = self.paths.national if reference == "national" else self.paths.regional
+        arr = table.get(indicator)
+        if arr is None:
+            return np.full(n, np.nan)
+        idx = np.asarray(years) - self.paths.first_year
+        if (idx < 0).any() or (idx >= arr.shape[-1]).any():
+            return np.full(n, np.nan)
+        mean = arr[..., idx].mean(axis=-1)
+        if reference == "national":
+            return mean[self.draw]
+        out = mean[np.maximum(self.region, 0), self.draw]
+        return np.where(self.region >= 0, out, np.nan)
+
+
+def _start(f: SeriesFit, rows: np.ndarray, draws: int, rng: np.random.Generator
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Level and slope of each row, drawn from the filtered state at its last observation."""
+    last = np.maximum(f.last[rows], 0)
+    flt = f.filtered
+    a1, a2 = flt.level[rows, last], flt.slope[rows, last]
+    p11 = np.maximum(flt.p11[rows, last], 0.0)
+    l11 = np.sqrt(p11)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        l21 = np.where(l11 > 0, flt.p12[rows, last] / l11, 0.0)
+    l22 = np.sqrt(np.maximum(flt.p22[rows, last] - l21**2, 0.0))
+    z1 = rng.standard_normal((len(rows), draws))
+    z2 = rng.standard_normal((len(rows), draws))
+    return a1[:, None] + l11[:, None] * z1, a2[:, None] + l21[:, None] * z1 + l22[:, None] * z2
+
+
+def _step(f: SeriesFit, level: np.ndarray, slope: np.ndarray, shock: np.ndarray, go: np.ndarray,
+          rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    p = f.params
+    new_level = level + slope + np.sqrt(p.level_var) * shock
+    new_slope = p.damping * slope + np.sqrt(p.slope_var) * rng.standard_normal(slope.shape)
+    g = go[:, None]
+    return np.where(g, new_level, level), np.where(g, new_slope, slope)
+
+
+def draw_references(fitted: FittedPanel, draws: int, rng: np.random.Generator
+                    ) -> ReferencePaths:
+    """Draw every reference series ``draws`` times over the grid."""
+    national: dict[str, np.ndarray] = {}
+    regional: dict[str, np.ndarray] = {}
+    m = len(fitted.years)
+    for (indicator, scope), f in fitted.references.items():
+        rows = np.arange(f.model.shape[0])
+        observed = fitted.reference_observed[(indicator, scope)]
+        out = np.repeat(observed[:, None, :], draws, axis=1)
+        rows = rows[f.last >= 0]  # a series with too little data stays as observed
+        if len(rows):
+            last = f.last[rows]
+            level, slope = _start(f, rows, draws, rng)
+            noise_sd = np.sqrt(f.params.irregular_var)
+            for t in range(int(last.min()) + 1, m):
+                go = t > last
+                level, slope = _step(f, level, slope, rng.standard_normal(level.shape), go, rng)
+                y = level + noise_sd * rng.standard_normal(level.shape)
+                value = expit(y) if f.transform == "logit" else np.exp(y)
+                out[rows, :, t] = np.where(go[:, None], value, out[rows, :, t])
+        if scope == "national":
+            national[indicator] = out[0]
+        else:
+            regional[indicator] = out
+    return ReferencePaths(fitted.first_year, national, regional)
+
+
+@dataclass
+class AreaDraws:
+    """Draws of a chunk of areas: ``values[column]`` and ``bases[share]`` (the share's base in
+    persons) are (rows*draws x years) on the natural scale, for the grid's data years from index
+    ``start`` on; ``area`` and ``draw`` say whose draw each row is."""
+
+    rows: np.ndarray  # the chunk's area indices
+    draws: int
+    start: int
+    values: dict[str, np.ndarray]
+    bases: dict[str, np.ndarray]
+    is_drawn: dict[str, np.ndarray]  # (rows x years): True where the value was drawn
+    has_row: np.ndarray  # (rows*draws x years)
+
+    @property
+    def area(self) -> np.ndarray:
+        return np.repeat(self.rows, self.draws)
+
+    @property
+    def draw(self) -> np.ndarray:
+        return np.tile(np.arange(self.draws), len(self.rows))
+
+    def copy(self) -> AreaDraws:
+        return AreaDraws(self.rows, self.draws, self.start,
+                         {k: v.copy() for k, v in self.values.items()},
+                         {k: v.copy() for k, v in self.bases.items()}, self.is_drawn,
+                         self.has_row)
+
+
+def draw_areas(fitted: FittedPanel, rows: np.ndarray, draws: int, refs: ReferencePaths,
+               rng: np.random.Generator, start: int = 0) -> AreaDraws:
+    """Draw the coming years of the areas ``rows``, ``draws`` times each; keep the grid's years
+    from index ``start`` on."""
+    m = len(fitted.years)
+    s = len(rows)
+    names = [c for c in INDICATORS if c in fitted.areas]
+    fits = [fitted.areas[c] for c in names]
+    pos = [INDICATORS.index(c) for c in names]
+    chol = np.linalg.cholesky(fitted.correlation[np.ix_(pos, pos)])
+    last = {c: f.last[rows] for c, f in zip(names, fits, strict=True)}
+    out = {c: np.repeat(fitted.observed[c][rows][:, None, start:], draws, axis=1)
+           for c in names}
+    bases = {c: np.repeat(f.base[rows][:, None, start:], draws, axis=1)
+             for c, f in zip(names, fits, strict=True) if f.base is not None}
+    base_last = {c: _at(fitted.areas[c].base, rows, last[c]) for c in bases}
+    res_last = {c: _at(fitted.observed.get(RESIDENTS), rows, last[c]) for c in bases}
+    state = {c: _start(f, rows, draws, rng) for c, f in zip(names, fits, strict=True)}
+    starts = [last[c][last[c] >= 0] for c in names]
+    t0 = int(np.concatenate(starts).min()) + 1 if any(len(x) for x in starts) else m
+    regional = refs.regional.get(INCOME)
+    region = fitted.region_code[rows]
+    residents_now = None
+    for t in range(t0, m):
+        shocks = rng.standard_normal((s, draws, len(names))) @ chol.T
+        for k, (c, f) in enumerate(zip(names, fits, strict=True)):
+            go = (last[c] >= 0) & (t > last[c])
+            level, slope = _step(f, *state[c], shocks[..., k], go, rng)
+            state[c] = (level, slope)
+            variance = f.params.irregular_var
+            if c in bases:
+                base = np.repeat(base_last[c][:, None], draws, axis=1)
+                if residents_now is not None:
+                    with np.errstate(invalid="ignore", divide="ignore"):
+                        moved = base * residents_now / res_last[c][:, None]
+                    base = np.where(np.isfinite(moved) & (moved > 0), moved, base)
+                if t >= start:
+                    bases[c][:, :, t - start] = np.where(go[:, None], base,
+                                                         bases[c][:, :, t - start])
+                variance = variance + sampling_variance(base, f.mean_share[rows][:, None])
+            y = level + np.sqrt(variance) * rng.standard_normal(level.shape)
+            if c == RESIDENTS:
+                value = np.round(np.exp(y))
+            elif f.transform == "logit":
+                value = expit(y)
+            elif c == INCOME and f.relative and regional is not None:
+                value = np.exp(y) * regional[np.maximum(region, 0), :, t]
+                value = np.where((region >= 0)[:, None], value, np.nan)
+            else:
+                value = np.exp(y)
+            if c == RESIDENTS:
+                observed = fitted.observed[RESIDENTS][rows, t][:, None]
+                residents_now = np.where(go[:, None], value, observed)
+            if t >= start:
+                out[c][:, :, t - start] = np.where(go[:, None], value, out[c][:, :, t - start])
+    grid = np.arange(start, m)
+    is_drawn = {c: (grid[None, :] > last[c][:, None]) & (last[c] >= 0)[:, None] for c in names}
+    has_row = fitted.has_row[rows][:, start:].copy()
+    has_row[:, grid > last_data_index(fitted)] = active_areas(fitted)[rows][:, None]
+    return AreaDraws(rows, draws, start,
+                     {c: v.reshape(s * draws, m - start) for c, v in out.items()},
+                     {c: v.reshape(s * draws, m - start) for c, v in bases.items()},
+                     is_drawn, np.repeat(has_row, draws, axis=0))
+
+
+def _at(arr: np.ndarray | None, rows: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``arr[rows, index]`` (NaN where ``arr`` is None or the index is -1)."""
+    if arr is None:
+        return np.full(len(rows), np.nan)
+    out = arr[rows, np.maximum(index, 0)]
+    return np.where(index >= 0, out, np.nan)
+
+
+def last_data_index(fitted: FittedPanel) -> int:
+    """The grid index of the last data year any area has a row in."""
+    years_with_rows = np.flatnonzero(fitted.has_row.any(axis=0))
+    return int(years_with_rows.max()) if len(years_with_rows) else -1
+
+
+def active_areas(fitted: FittedPanel) -> np.ndarray:
+    """The areas that have a row in the last data year: the ones projected."""
+    end = last_data_index(fitted)
+    return fitted.has_row[:, end] if end >= 0 else np.zeros(len(fitted.area_index), bool)
