@@ -14,8 +14,9 @@ persons moves by chance with binomial variance, ``1 / (n p (1 - p))`` on the log
 four hyperparameters are shared by every area of one indicator and estimated by maximum
 likelihood over all of them at once (pooling: a series of 10-15 points cannot estimate four
 variances alone, a few hundred series can); each area keeps its own level, slope and sampling
-noise. The first two observations of each series only initialise its state (approximate
-diffuse initialisation, as statsmodels' ``approximate_diffuse`` with its burn-in).
+noise. The first observation of each series only initialises its level (approximate diffuse,
+as statsmodels' ``approximate_diffuse`` with a burn-in of one); the slope starts from its
+stationary distribution.
 
 The Kalman filter here is vectorised over series (one numpy operation per year for all areas);
 the tests check it against statsmodels' state-space filter on the same model.
@@ -28,10 +29,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
-# Approximate diffuse initialisation: the variance of the unknown initial level and slope, and
-# how many observations of each series only initialise it (statsmodels' defaults for the model).
+# The initial level is unknown (approximate diffuse: a variance of 1e6, statsmodels' default,
+# and its first observation only initialises it). The initial slope is drawn from its
+# stationary distribution, N(0, slope_var / (1 - damping^2)): a damped slope is a stationary
+# AR(1), and treating it as diffuse too would bias the damping down (its loading on the data
+# depends on the damping; Francke, Koopman and de Vos, 2010).
 DIFFUSE_VARIANCE = 1e6
-BURN = 2
+BURN = 1
 # The damping of the trend is kept in the range recommended for short series (Hyndman et al.,
 # Forecasting with Exponential Smoothing, 2008, ch. 5): a trend is believed, but not forever.
 DAMPING_BOUNDS = (0.80, 0.98)
@@ -90,7 +94,7 @@ def kalman_filter(y: np.ndarray, s: np.ndarray, params: TrendParams, *,
     a2 = np.zeros(n)
     p11 = np.full(n, DIFFUSE_VARIANCE)
     p12 = np.zeros(n)
-    p22 = np.full(n, DIFFUSE_VARIANCE)
+    p22 = np.full(n, q2 / (1 - phi * phi))
     seen = np.zeros(n, dtype=np.int64)
     ll = np.zeros(n)
     out = None
@@ -164,8 +168,8 @@ def loglik_batch(y: np.ndarray, s: np.ndarray, u: np.ndarray) -> np.ndarray:
     q1, q2, r, phi = (v[:, None] for v in _unpack(u))
     shape = (u.shape[0], y.shape[0])
     a1, a2 = np.zeros(shape), np.zeros(shape)
-    p11, p12, p22 = np.full(shape, DIFFUSE_VARIANCE), np.zeros(shape), np.full(shape,
-                                                                              DIFFUSE_VARIANCE)
+    p11, p12 = np.full(shape, DIFFUSE_VARIANCE), np.zeros(shape)
+    p22 = np.broadcast_to(q2 / (1 - phi * phi), shape).copy()
     seen = np.zeros(y.shape[0], dtype=np.int64)
     ll = np.zeros(u.shape[0])
     obs_all = ~np.isnan(y)
@@ -197,8 +201,8 @@ def loglik_batch(y: np.ndarray, s: np.ndarray, u: np.ndarray) -> np.ndarray:
 def fit(y: np.ndarray, s: np.ndarray) -> TrendParams:
     """Estimate the hyperparameters by maximum likelihood pooled over all series of ``y``.
 
-    Series with fewer than three observations add nothing (their first two only initialise
-    them). With no usable observation the result is a flat, quiet model (and ``n_obs`` 0).
+    A series with one observation adds nothing (it only initialises the level). With no usable
+    observation the result is a flat, quiet model (and ``n_obs`` 0).
     A coarse grid, evaluated in one batched filter pass, finds the basin (the likelihood of
     short series can have a second mode where the slope takes over the level's noise); BFGS
     refines the best grid point (and the second best where it is within 2 log-likelihood units),
@@ -299,15 +303,16 @@ def share_to_model(share: np.ndarray, base: np.ndarray
     """Shares (series x years) and their bases (persons, NaN where unknown) to the logit scale,
     with the binomial sampling variance of each year and each series' mean share.
 
-    A share of 0 or 1 has no logit: the share is moved half a person towards the middle
-    ((p n + 0.5) / (n + 1), the empirical logit). The sampling variance uses the series'
-    mean share (a single year's share is itself noisy) and the year's base:
-    ``1 / (n p (1 - p))``, the binomial variance on the logit scale.
+    A share of 0 or 1 has no logit: it is moved half a person towards the middle
+    (``0.5 / (n + 1)``; 1e-4 where the base is unknown); other shares are kept as they are, so
+    that a projection back-transforms to the share's own scale without bias at the median. The
+    sampling variance uses the series' mean share (a single year's share is itself noisy) and
+    the year's base: ``1 / (n p (1 - p))``, the binomial variance on the logit scale.
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         has_base = np.isfinite(base) & (base > 0)
-        adj = np.where(has_base, (share * base + 0.5) / (base + 1.0), share)
-        adj = np.clip(adj, 1e-4, 1 - 1e-4)
+        edge = np.where(has_base, 0.5 / (base + 1.0), 1e-4)
+        adj = np.clip(share, edge, 1 - edge)
         known = ~np.isnan(share)
         count = known.sum(axis=1, keepdims=True)
         total = np.where(known, adj, 0.0).sum(axis=1, keepdims=True)

@@ -28,7 +28,6 @@ import pandas as pd
 from boligmonitor.criteria import identity_table
 from boligmonitor.criteria.sources import Panel
 from boligmonitor.outlook.models import (
-    BURN,
     Filtered,
     TrendParams,
     correlation,
@@ -57,6 +56,8 @@ SHARES = tuple(c for c in INDICATORS if c in SHARE_COUNTS)
 # Public housing areas are younger than the country, so these overstate the base a little and
 # understate the sampling noise; the fit table says where the approximation was used.
 BASE_FRACTION = {"n_residents_18_64": 0.62, "n_residents_18plus": 0.80, "n_residents_30_59": 0.39}
+# A series is projected from at least this many observations (fewer say nothing of a trend).
+MIN_OBS = 3
 
 
 @dataclass
@@ -104,7 +105,7 @@ def _last_observed(model: np.ndarray) -> np.ndarray:
     """Index of each row's last non-missing value; -1 where it has too few to be projected."""
     known = ~np.isnan(model)
     last = model.shape[1] - 1 - np.argmax(known[:, ::-1], axis=1)
-    return np.where(known.sum(axis=1) > BURN, last, -1)
+    return np.where(known.sum(axis=1) >= MIN_OBS, last, -1)
 
 
 def _fit_series(name: str, transform: str, model: np.ndarray, sampling: np.ndarray,
@@ -174,12 +175,12 @@ def fit_panel(indicators: pd.DataFrame, references: pd.DataFrame | None, *,
     refs: dict[tuple[str, str], SeriesFit] = {}
     ref_observed: dict[tuple[str, str], np.ndarray] = {}
     national = _reference_block(references, CONVICTED, ["national"], years)
-    if (~np.isnan(national)).sum() > BURN:
+    if (~np.isnan(national)).sum() >= MIN_OBS:
         z, s, _ = share_to_model(national, np.full_like(national, np.nan))
         refs[(CONVICTED, "national")] = _fit_series(CONVICTED, "logit", z, s)
         ref_observed[(CONVICTED, "national")] = national
     regional = _reference_block(references, INCOME, list(REGIONS), years)
-    if ((~np.isnan(regional)).sum(axis=1) > BURN).any():
+    if ((~np.isnan(regional)).sum(axis=1) >= MIN_OBS).any():
         with np.errstate(invalid="ignore", divide="ignore"):
             z = np.log(np.where(regional > 0, regional, np.nan))
         refs[(INCOME, "regional")] = _fit_series(INCOME, "log", z, np.zeros_like(z))
