@@ -78,3 +78,22 @@ for name, text in zip(result.areas["area_name"], result.areas["explanation_da"],
 # %%
 result.criteria[["area_name", "criterion", "value", "threshold", "operator_symbol", "is_met",
                  "margin", "persons_to_threshold"]].head(10)
+
+# %% [markdown]
+# ## Offentliggjort og beregnet
+# En offentliggjort liste er et faktum; pakkens kategori er en beregning. De står side om side:
+# `published_category` er den kategori, de offentliggjorte lister gav området (tom, hvor de
+# ikke siger noget om området), og `agrees_with_published` siger, om beregningen stemmer.
+# En afvigelse er et fund, der skal undersøges; den offentliggjorte liste står ved magt.
+
+# %%
+from boligmonitor.summary import disagreements
+
+checked = everything.areas[everything.areas["published_category"].notna()]
+print(f"{len(checked)} områdeår med offentliggjort status, "
+      f"{len(disagreements(everything.areas))} afvigelser")
+checked[["area_name", "list_year", "category", "published_category", "agrees_with_published"]]
+
+# %%
+disagreements(everything.areas)[["area_name", "list_year", "category", "published_category",
+                                 "explanation_da"]]

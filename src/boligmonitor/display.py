@@ -1,10 +1,12 @@
 """Jupyter support: the scoring results as readable HTML tables, and the notebooks' data.
 
-:class:`~boligmonitor.criteria.Assessment` delegates its ``_repr_html_`` here, so that a result
-displays in Jupyter as
+In Jupyter an :class:`~boligmonitor.criteria.Assessment` displays through this module (the
+package registers :func:`assessment_html` with IPython on import, so the engine knows nothing of
+it) as
 
 * a grid of areas x list years, each cell coloured by the area's category (the colours of the
-  charts, :mod:`boligmonitor.style`) with the criteria met;
+  charts, :mod:`boligmonitor.style`) with the criteria met, and the published list beside it:
+  ✓ where it agrees, ≠ (outlined) where it differs, with every difference listed as a finding;
 * the criteria of the latest list year: value, line, met (coloured), distance to the line and
   persons to the line.
 
@@ -22,7 +24,8 @@ from typing import Any
 import pandas as pd
 
 from boligmonitor import style
-from boligmonitor.labels import has_label, label
+from boligmonitor.labels import has_label, label, label_n
+from boligmonitor.summary import disagreements
 
 PROCESSED_ENV = "BOLIGMONITOR_PROCESSED"
 
@@ -39,6 +42,7 @@ _CSS = """
 .bm-unknown {background: #E0E0E0; color: #333333; font-style: italic;}
 .bm-example {color: #B00020; font-weight: 700; border: 1px solid #B00020; padding: 2px 6px;
   display: inline-block; margin: 4px 0;}
+.bm-finding {color: #B00020; font-weight: 600; margin: 4px 0;}
 .bm-legend span {display: inline-block; padding: 1px 6px; margin-right: 4px;
   border: 1px solid #bbbbbb; font-size: 11px;}
 </style>
@@ -104,14 +108,36 @@ def overview_html(areas: pd.DataFrame, *, lang: str = "da", max_areas: int = 60)
             listable = r.get("is_listable")
             if listable is not None and pd.notna(listable) and not bool(listable):
                 met += "*"
-            row.append(f"<td style='{_cat_style(cat)}' title='{_e(_cat_label(cat, lang))}'>"
-                       f"{_e(met)}</td>")
+            title = _cat_label(cat, lang)
+            cell_style = _cat_style(cat)
+            agrees = r.get("agrees_with_published")
+            if agrees is not None and pd.notna(agrees):
+                published = _cat_label(str(r["published_category"]), lang)
+                key = "display.published_agrees" if bool(agrees) else "display.published_differs"
+                title += " · " + label(key, lang).format(published=published)
+                met += " ✓" if bool(agrees) else " ≠"
+                if not bool(agrees):
+                    cell_style += " outline: 3px solid #B00020; outline-offset: -3px;"
+            row.append(f"<td style='{cell_style}' title='{_e(title)}'>{_e(met)}</td>")
         out.append("<tr>" + "".join(row) + "</tr>")
     out.append("</tbody></table>")
     cats = [c for c in style.CATEGORY_ORDER if c in set(tab["category"])]
     legend = "".join(f"<span style='{_cat_style(c)}'>{_e(_cat_label(c, lang))}</span>"
                      for c in cats)
     out.append(f"<div class='bm-legend'>{legend}</div>")
+    if "agrees_with_published" in tab and tab["agrees_with_published"].notna().any():
+        out.append(f"<p class='bm-note'>{_e(label('display.published_legend', lang))}</p>")
+        differ = disagreements(tab).sort_values(["list_year", "area_name"])
+        if len(differ):
+            finding = label("summary.finding", lang)
+            items = "".join(
+                "<li>" + _e(finding.format(
+                    area=r.area_name, year=int(r.list_year),
+                    computed=_cat_label(str(r.category), lang),
+                    published=_cat_label(str(r.published_category), lang))) + "</li>"
+                for r in differ.itertuples())
+            head = label_n("summary.findings", len(differ), lang).format(n=len(differ))
+            out.append(f"<p class='bm-finding'>{_e(head)}</p><ul>{items}</ul>")
     if len(ids) > max_areas:
         out.append(f"<p>{_e(label('display.more_rows', lang).format(n=len(ids) - max_areas))}"
                    "</p>")

@@ -42,6 +42,17 @@ def label(key: str, lang: str = "da") -> str:
         raise KeyError(f"no label {key!r} in {lang!r} in labels.toml") from None
 
 
+def label_n(key: str, n: int, lang: str = "da") -> str:
+    """The singular (``<key>_one``) or plural (``<key>_other``) label for a count ``n``.
+
+    Examples
+    --------
+    >>> label_n("summary.areas", 1, "da").format(n=1), label_n("summary.areas", 2).format(n=2)
+    ('1 område', '2 områder')
+    """
+    return label(f"{key}_one" if n == 1 else f"{key}_other", lang)
+
+
 def has_label(key: str) -> bool:
     """Return whether the catalogue has ``key``."""
     return key in catalogue()
