@@ -22,9 +22,10 @@ sm = pytest.importorskip("statsmodels.api")
 def _statsmodels_filter(y: np.ndarray, s: np.ndarray, p: TrendParams):
     # The level approximately diffuse, the slope from its stationary distribution.
     mod = sm.tsa.statespace.MLEModel(
-        y, k_states=2, initialization="known", initial_state=np.zeros(2),
+        y, k_states=2, initialization="known", initial_state=np.array([0.0, p.drift]),
         initial_state_cov=np.diag([1e6, p.slope_var / (1 - p.damping**2)]),
         loglikelihood_burn=1)
+    mod.ssm["state_intercept"] = np.array([[0.0], [(1 - p.damping) * p.drift]])
     mod.ssm["design"] = np.array([[1.0, 0.0]])
     mod.ssm["transition"] = np.array([[1.0, 1.0], [0.0, p.damping]])
     mod.ssm["selection"] = np.eye(2)
@@ -35,7 +36,7 @@ def _statsmodels_filter(y: np.ndarray, s: np.ndarray, p: TrendParams):
 
 def test_the_filter_is_statsmodels_filter_on_the_same_model():
     rng = np.random.default_rng(1)
-    p = TrendParams(0.002, 0.0005, 0.001, 0.9)
+    p = TrendParams(0.002, 0.0005, 0.001, 0.9, drift=0.03)
     ys = np.cumsum(rng.normal(0.02, 0.05, (3, 15)), axis=1) + rng.normal(0, 0.05, (3, 15))
     ys[1, 6] = np.nan  # a missing year is skipped, not zero
     s = rng.uniform(0.001, 0.01, ys.shape)
@@ -51,29 +52,32 @@ def test_the_filter_is_statsmodels_filter_on_the_same_model():
     ref = _statsmodels_filter(ys[0], s[0], p)
     a, pcov = ref.filtered_state[:, -1], ref.filtered_state_cov[:, :, -1]
     t = np.array([[1.0, 1.0], [0.0, p.damping]])
+    c = np.array([0.0, (1 - p.damping) * p.drift])
     for h in range(3):
-        a, pcov = t @ a, t @ pcov @ t.T + np.diag([p.level_var, p.slope_var])
+        a, pcov = c + t @ a, t @ pcov @ t.T + np.diag([p.level_var, p.slope_var])
         assert mean[0, h] == pytest.approx(a[0], rel=1e-9)
         assert var[0, h] == pytest.approx(pcov[0, 0], rel=1e-9)
 
 
 def test_the_pooled_fit_recovers_the_hyperparameters_of_simulated_series():
     rng = np.random.default_rng(7)
-    true = TrendParams(0.004, 0.0004, 0.002, 0.9)
+    true = TrendParams(0.004, 0.0004, 0.002, 0.9, drift=-0.05)
     n, m = 400, 14
     s = np.full((n, m), 0.003)  # known sampling noise, as from a base of a few hundred
     level = rng.normal(0, 1, n)
-    slope = rng.normal(0, np.sqrt(true.slope_var / (1 - true.damping**2)), n)
+    slope = rng.normal(true.drift, np.sqrt(true.slope_var / (1 - true.damping**2)), n)
     y = np.empty((n, m))
     for t in range(m):
         y[:, t] = level + rng.normal(0, np.sqrt(s[:, t] + true.irregular_var))
         level = level + slope + rng.normal(0, np.sqrt(true.level_var), n)
-        slope = true.damping * slope + rng.normal(0, np.sqrt(true.slope_var), n)
+        slope = (true.drift + true.damping * (slope - true.drift)
+                 + rng.normal(0, np.sqrt(true.slope_var), n))
     got = fit(y, s)
     assert got.level_var == pytest.approx(true.level_var, rel=0.3)
     assert got.irregular_var == pytest.approx(true.irregular_var, rel=0.4)
     assert got.slope_var == pytest.approx(true.slope_var, rel=0.4)
     assert got.damping == pytest.approx(true.damping, abs=0.03)
+    assert got.drift == pytest.approx(true.drift, abs=0.01)
     assert got.n_series == n and got.n_obs == n * (m - 1)
 
 

@@ -15,10 +15,11 @@ region), made of:
 * idiosyncratic year-to-year noise.
 
 The observed indicators are then drawn as a register would count them: bases by age group
-(binomial in the residents), counts binomial in their bases (full-time persons outside work in
-quarters of a year), the mean income with the sampling noise of a mean of a few hundred
-incomes. The residents follow their own trend and breaks. References: a national conviction
-share and five regional mean incomes, each a trend with noise.
+(binomial in the residents), counts binomial in their bases (full-time persons outside work:
+most of them all year, some for one to four quarters), the mean income with the sampling noise
+of a mean of a few hundred incomes. The residents follow their own trend and breaks.
+References: a national conviction share and five regional mean incomes, each a trend with
+noise.
 
 :func:`synthetic_trajectories` returns the layout (a) and (c) tables and the latent truth;
 :func:`latent_offsets` the year-by-year offsets alone, which :func:`.synthetic.generate` applies
@@ -83,6 +84,15 @@ class SyntheticPanel:
     truth: pd.DataFrame
 
 
+def _full_time(base: np.ndarray, p: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Full-time persons outside work or education: most of them are outside all year, some
+    for one to four quarters (mean p of the base; steps of a quarter)."""
+    n = base.astype(np.int64)
+    whole = rng.binomial(n, 0.8 * p)
+    part = rng.binomial(n - whole, np.clip(0.4 * p / (1 - 0.8 * p), 0, 1))
+    return whole + (part + rng.binomial(3 * part, 1 / 3)) / 4
+
+
 def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p) - np.log1p(-p)
 
@@ -126,8 +136,8 @@ def synthetic_trajectories(n_areas: int = 300, years: range | list[int] = range(
              .astype(float) for k, f in frac.items()}
     counts = {
         "n_non_western": rng.binomial(residents.astype(np.int64), p["non_western"]),
-        "n_outside_work_education_18_64":
-            rng.binomial(4 * bases["n_residents_18_64"].astype(np.int64), p["outside"]) / 4,
+        "n_outside_work_education_18_64": _full_time(bases["n_residents_18_64"], p["outside"],
+                                                     rng),
         "n_convicted_18plus": rng.binomial(bases["n_residents_18plus"].astype(np.int64),
                                            p["convicted"]),
         "n_basic_education_30_59": rng.binomial(bases["n_residents_30_59"].astype(np.int64),

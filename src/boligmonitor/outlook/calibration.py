@@ -58,7 +58,8 @@ def coverage_check(fitted: FittedPanel, horizon: int = HORIZON) -> pd.DataFrame:
             mean, var = forecast(flt, f.params, np.full(len(series), t), h_max, series)
             for h in range(1, h_max + 1):
                 y = model[series, t + h]
-                total = var[:, h - 1] + f.sampling[series, t + h] + f.params.irregular_var
+                total = (var[:, h - 1] + h * f.break_rate * f.break_var
+                         + f.sampling[series, t + h] + f.params.irregular_var)
                 seen = ~np.isnan(y)
                 err = np.abs(y - mean[:, h - 1])[seen] / np.sqrt(total[seen])
                 for lv in LEVELS:

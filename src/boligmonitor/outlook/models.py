@@ -5,18 +5,21 @@ transformed scale (logit for shares, log for amounts and counts) as a linear Gau
 state-space model, the damped local linear trend of Harvey (1989) and Gardner and McKenzie
 (1985)::
 
-    y[t]       = level[t] + e[t],        e[t] ~ N(0, s[t] + irregular_var)
-    level[t+1] = level[t] + slope[t] + u[t],   u[t] ~ N(0, level_var)
-    slope[t+1] = damping * slope[t] + w[t],    w[t] ~ N(0, slope_var)
+    y[t]       = level[t] + e[t],                             e[t] ~ N(0, s[t] + irregular_var)
+    level[t+1] = level[t] + slope[t] + u[t],                  u[t] ~ N(0, level_var)
+    slope[t+1] = drift + damping * (slope[t] - drift) + w[t], w[t] ~ N(0, slope_var)
 
 ``s[t]`` is the sampling noise a small area carries, known from its counts: a share of ``n``
 persons moves by chance with binomial variance, ``1 / (n p (1 - p))`` on the logit scale. The
 four hyperparameters are shared by every area of one indicator and estimated by maximum
 likelihood over all of them at once (pooling: a series of 10-15 points cannot estimate four
 variances alone, a few hundred series can); each area keeps its own level, slope and sampling
-noise. The first observation of each series only initialises its level (approximate diffuse,
-as statsmodels' ``approximate_diffuse`` with a burn-in of one); the slope starts from its
-stationary distribution.
+noise. An area's own trend is damped, not towards zero but towards the ``drift`` all areas share
+(a national trend of the indicator, estimated with the rest): an area that improved faster than
+the country is expected to return to the country's pace, not to stand still. The first
+observation of each series only initialises its level (approximate diffuse, as statsmodels'
+``approximate_diffuse`` with a burn-in of one); the slope starts from its stationary
+distribution, N(drift, slope_var / (1 - damping^2)).
 
 The Kalman filter here is vectorised over series (one numpy operation per year for all areas);
 the tests check it against statsmodels' state-space filter on the same model.
@@ -31,7 +34,7 @@ from scipy.optimize import minimize
 
 # The initial level is unknown (approximate diffuse: a variance of 1e6, statsmodels' default,
 # and its first observation only initialises it). The initial slope is drawn from its
-# stationary distribution, N(0, slope_var / (1 - damping^2)): a damped slope is a stationary
+# stationary distribution, N(drift, slope_var / (1 - damping^2)): a damped slope is a stationary
 # AR(1), and treating it as diffuse too would bias the damping down (its loading on the data
 # depends on the damping; Francke, Koopman and de Vos, 2010).
 DIFFUSE_VARIANCE = 1e6
@@ -40,6 +43,10 @@ BURN = 1
 # Forecasting with Exponential Smoothing, 2008, ch. 5): a trend is believed, but not forever.
 DAMPING_BOUNDS = (0.80, 0.98)
 VAR_BOUNDS = (1e-8, 1.0)
+# A one-step prediction error beyond this many standard deviations is taken for a break of the
+# level (a renovation, a demolition, a new letting policy), not for noise: P = 0.0005 under
+# the model.
+BREAK_Z = 3.5
 LOG2PI = np.log(2 * np.pi)
 
 
@@ -51,6 +58,7 @@ class TrendParams:
     slope_var: float
     irregular_var: float
     damping: float
+    drift: float = 0.0
     loglik: float = float("nan")
     n_obs: int = 0
     n_series: int = 0
@@ -58,7 +66,8 @@ class TrendParams:
     def as_dict(self) -> dict[str, float]:
         return {"level_var": self.level_var, "slope_var": self.slope_var,
                 "irregular_var": self.irregular_var, "damping": self.damping,
-                "loglik": self.loglik, "n_obs": self.n_obs, "n_series": self.n_series}
+                "drift": self.drift, "loglik": self.loglik, "n_obs": self.n_obs,
+                "n_series": self.n_series}
 
 
 @dataclass
@@ -69,6 +78,7 @@ class Filtered:
     covariance after year t (predicted where year t had no observation). ``innovation``: the
     standardised one-step prediction error of each observation after the burn-in (NaN elsewhere).
     ``n_seen``: how many observations the series had up to and including year t.
+    ``residual``: the raw one-step prediction error of each observation (NaN where none).
     """
 
     level: np.ndarray
@@ -79,19 +89,23 @@ class Filtered:
     innovation: np.ndarray
     n_seen: np.ndarray
     loglik: np.ndarray  # per series
+    residual: np.ndarray | None = None
 
 
 def kalman_filter(y: np.ndarray, s: np.ndarray, params: TrendParams, *,
-                  keep: bool = True) -> Filtered:
+                  keep: bool = True, breaks: np.ndarray | None = None) -> Filtered:
     """Filter the series ``y`` (series x years, NaN where missing) with sampling variance ``s``.
 
-    With ``keep=False`` only the log-likelihood is computed (for fitting).
+    ``breaks`` (series x years) marks the years where the level breaks (a renovation, a
+    demolition): the level starts afresh there, and that year's observation only re-initialises
+    it. With ``keep=False`` only the log-likelihood is computed (for fitting).
     """
     n, m = y.shape
-    phi = params.damping
+    brk = np.zeros((n, m), bool) if breaks is None else breaks
+    phi, mu = params.damping, params.drift
     q1, q2, r = params.level_var, params.slope_var, params.irregular_var
     a1 = np.zeros(n)
-    a2 = np.zeros(n)
+    a2 = np.full(n, mu)
     p11 = np.full(n, DIFFUSE_VARIANCE)
     p12 = np.zeros(n)
     p22 = np.full(n, q2 / (1 - phi * phi))
@@ -99,16 +113,18 @@ def kalman_filter(y: np.ndarray, s: np.ndarray, params: TrendParams, *,
     ll = np.zeros(n)
     out = None
     if keep:
-        out = {k: np.full((n, m), np.nan) for k in ("level", "slope", "p11", "p12", "p22", "inn")}
+        out = {k: np.full((n, m), np.nan)
+               for k in ("level", "slope", "p11", "p12", "p22", "inn", "res")}
         n_seen = np.zeros((n, m), dtype=np.int64)
     for t in range(m):
         if t > 0:  # predict year t from year t-1
             a1 = a1 + a2
-            a2 = phi * a2
+            a2 = mu + phi * (a2 - mu)
             n11 = p11 + 2 * p12 + p22 + q1
             n12 = phi * (p12 + p22)
             n22 = phi * phi * p22 + q2
             p11, p12, p22 = n11, n12, n22
+        p11 = p11 + DIFFUSE_VARIANCE * brk[:, t]
         yt = y[:, t]
         obs = ~np.isnan(yt)
         f = p11 + s[:, t] + r
@@ -124,19 +140,20 @@ def kalman_filter(y: np.ndarray, s: np.ndarray, params: TrendParams, *,
         p11 = np.where(obs, u11, p11)
         p12 = np.where(obs, u12, p12)
         p22 = np.where(obs, u22, p22)
-        counted = obs & (seen >= BURN)
+        counted = obs & (seen >= BURN) & ~brk[:, t]
         ll = ll + np.where(counted, -0.5 * (LOG2PI + np.log(fs) + v * v / fs), 0.0)
         seen = seen + obs
         if out is not None:
             out["level"][:, t], out["slope"][:, t] = a1, a2
             out["p11"][:, t], out["p12"][:, t], out["p22"][:, t] = p11, p12, p22
             out["inn"][:, t] = np.where(counted, v / np.sqrt(fs), np.nan)
+            out["res"][:, t] = np.where(obs & (seen >= BURN), v, np.nan)
             n_seen[:, t] = seen
     if out is None:
         empty = np.empty((0, 0))
         return Filtered(empty, empty, empty, empty, empty, empty, np.empty((0, 0), int), ll)
     return Filtered(out["level"], out["slope"], out["p11"], out["p12"], out["p22"],
-                    out["inn"], n_seen, ll)
+                    out["inn"], n_seen, ll, out["res"])
 
 
 def _sigmoid(u: np.ndarray) -> np.ndarray:
@@ -145,7 +162,8 @@ def _sigmoid(u: np.ndarray) -> np.ndarray:
 
 def _unpack(u: np.ndarray) -> tuple[np.ndarray, ...]:
     """Level, slope and irregular variances and damping from unconstrained ``u`` (rows of
-    four): each is kept inside its bounds by a logistic map, so the optimiser needs none."""
+    five; the fifth, the drift, is used as it is): each is kept inside its bounds by a logistic
+    map, so the optimiser needs none."""
     lb, ub = np.log(VAR_BOUNDS[0]), np.log(VAR_BOUNDS[1])
     lo, hi = DAMPING_BOUNDS
     q = np.exp(lb + (ub - lb) * _sigmoid(u[..., :3]))
@@ -161,13 +179,16 @@ def _pack(log_vars: np.ndarray, damping: np.ndarray) -> np.ndarray:
                           axis=-1)
 
 
-def loglik_batch(y: np.ndarray, s: np.ndarray, u: np.ndarray) -> np.ndarray:
+def loglik_batch(y: np.ndarray, s: np.ndarray, u: np.ndarray,
+                 breaks: np.ndarray | None = None) -> np.ndarray:
     """The log-likelihood summed over the series of ``y`` for each row of ``u`` (unconstrained
     parameter vectors, see :func:`_unpack`): one filter pass for many parameter vectors at once
-    (a value and its finite differences, or a grid)."""
+    (a value and its finite differences, or a grid). ``breaks`` as in :func:`kalman_filter`."""
+    brk = np.zeros(y.shape, bool) if breaks is None else breaks
     q1, q2, r, phi = (v[:, None] for v in _unpack(u))
+    mu = u[:, 4:5]
     shape = (u.shape[0], y.shape[0])
-    a1, a2 = np.zeros(shape), np.zeros(shape)
+    a1, a2 = np.zeros(shape), np.broadcast_to(mu, shape).copy()
     p11, p12 = np.full(shape, DIFFUSE_VARIANCE), np.zeros(shape)
     p22 = np.broadcast_to(q2 / (1 - phi * phi), shape).copy()
     seen = np.zeros(y.shape[0], dtype=np.int64)
@@ -177,8 +198,10 @@ def loglik_batch(y: np.ndarray, s: np.ndarray, u: np.ndarray) -> np.ndarray:
     for t in range(y.shape[1]):
         if t > 0:
             a1 = a1 + a2
-            a2 = phi * a2
+            a2 = mu + phi * (a2 - mu)
             p11, p12, p22 = p11 + 2 * p12 + p22 + q1, phi * (p12 + p22), phi * phi * p22 + q2
+        if brk[:, t].any():
+            p11 = p11 + DIFFUSE_VARIANCE * brk[:, t]
         obs = obs_all[:, t]
         if not obs.any():
             continue
@@ -189,7 +212,7 @@ def loglik_batch(y: np.ndarray, s: np.ndarray, u: np.ndarray) -> np.ndarray:
         a2 = np.where(obs, a2 + k2 * v, a2)
         p11, p12, p22 = (np.where(obs, p11 - k1 * p11, p11), np.where(obs, p12 - k1 * p12, p12),
                          np.where(obs, p22 - k2 * p12, p22))
-        counted = obs & (seen >= BURN)
+        counted = obs & (seen >= BURN) & ~brk[:, t]
         if counted.any():
             fc, vc = f[:, counted], v[:, counted]
             ll -= 0.5 * (LOG2PI * counted.sum() + np.log(fc).sum(axis=1)
@@ -198,7 +221,7 @@ def loglik_batch(y: np.ndarray, s: np.ndarray, u: np.ndarray) -> np.ndarray:
     return ll
 
 
-def fit(y: np.ndarray, s: np.ndarray) -> TrendParams:
+def fit(y: np.ndarray, s: np.ndarray, breaks: np.ndarray | None = None) -> TrendParams:
     """Estimate the hyperparameters by maximum likelihood pooled over all series of ``y``.
 
     A series with one observation adds nothing (it only initialises the level). With no usable
@@ -214,27 +237,32 @@ def fit(y: np.ndarray, s: np.ndarray) -> TrendParams:
     n_obs = int(np.maximum(counts - BURN, 0).sum())
     if n_obs == 0:
         return TrendParams(VAR_BOUNDS[0], VAR_BOUNDS[0], VAR_BOUNDS[0], DAMPING_BOUNDS[0],
-                           float("nan"), 0, 0)
+                           0.0, float("nan"), 0, 0)
     keep = counts > BURN
-    y, s = y[keep], s[keep]
+    brk = np.zeros(y.shape, bool) if breaks is None else breaks
+    y, s, brk = y[keep], s[keep], brk[keep]
     cols = np.flatnonzero((~np.isnan(y)).any(axis=0))
-    y, s = y[:, cols[0]:cols[-1] + 1], s[:, cols[0]:cols[-1] + 1]
-    d = np.diff(y, axis=1)
+    span = slice(cols[0], cols[-1] + 1)
+    y, s, brk = y[:, span], s[:, span], brk[:, span]
+    n_obs = max(n_obs - int((brk & ~np.isnan(y)).sum()), 1)
+    d = np.diff(np.where(brk, np.nan, y), axis=1)
     d = d[~np.isnan(d)]
     scale = float(np.var(d)) if len(d) > 1 else 1e-4
     scale = min(max(scale, 1e-6), 0.5)
     step = 1e-5
 
     def nll_grad(u: np.ndarray) -> tuple[float, np.ndarray]:
-        values = -loglik_batch(y, s, np.vstack([u, u + step * np.eye(4)])) / n_obs
+        values = -loglik_batch(y, s, np.vstack([u, u + step * np.eye(5)]), brk) / n_obs
         values = np.where(np.isfinite(values), values, 1e10)
         return float(values[0]), (values[1:] - values[0]) / step
 
     logs = np.log(scale * np.array([1e-3, 1e-2, 1e-1, 1.0]))
     g1, g2, g3, g4 = np.meshgrid(logs, logs - np.log(10.0), logs, np.array([0.84, 0.9, 0.96]),
                                  indexing="ij")
+    drift = float(np.median(d)) if len(d) else 0.0
     grid = _pack(np.stack([g1.ravel(), g2.ravel(), g3.ravel()], axis=-1), g4.ravel())
-    values = -loglik_batch(y, s, grid)
+    grid = np.column_stack([grid, np.full(len(grid), drift)])
+    values = -loglik_batch(y, s, grid, brk)
     order = np.argsort(np.where(np.isfinite(values), values, np.inf), kind="stable")
     best = None
     for k in order[:2]:
@@ -246,7 +274,8 @@ def fit(y: np.ndarray, s: np.ndarray) -> TrendParams:
             best = res
     assert best is not None
     q1, q2, r, phi = (float(v) for v in _unpack(best.x))
-    return TrendParams(q1, q2, r, phi, float(-best.fun * n_obs), n_obs, int(keep.sum()))
+    return TrendParams(q1, q2, r, phi, float(best.x[4]), float(-best.fun * n_obs), n_obs,
+                       int(keep.sum()))
 
 
 def forecast(flt: Filtered, params: TrendParams, origin: np.ndarray, horizon: int,
@@ -258,12 +287,12 @@ def forecast(flt: Filtered, params: TrendParams, origin: np.ndarray, horizon: in
     rows = np.arange(len(origin)) if rows is None else rows
     a1, a2 = flt.level[rows, origin], flt.slope[rows, origin]
     p11, p12, p22 = flt.p11[rows, origin], flt.p12[rows, origin], flt.p22[rows, origin]
-    phi, q1, q2 = params.damping, params.level_var, params.slope_var
+    phi, mu, q1, q2 = params.damping, params.drift, params.level_var, params.slope_var
     mean = np.empty((len(origin), horizon))
     var = np.empty((len(origin), horizon))
     for h in range(horizon):
         a1 = a1 + a2
-        a2 = phi * a2
+        a2 = mu + phi * (a2 - mu)
         p11, p12, p22 = p11 + 2 * p12 + p22 + q1, phi * (p12 + p22), phi * phi * p22 + q2
         mean[:, h], var[:, h] = a1, p11
     return mean, var

@@ -3,9 +3,11 @@
 Each draw continues each series from where its Kalman filter left it: the level and slope are
 drawn from their filtered distribution at the last observation (so the uncertainty about where
 an area stands today is in every path), then carried forward year by year with the model's level
-and slope shocks, and observed with the sampling noise of the year's base plus the irregular
-noise. The level shocks of an area's indicators are drawn together, with the correlation of the
-indicators' one-step prediction errors (:func:`~.models.correlation`): a bad year for
+and slope shocks (and, at the rate the history showed, a break of the level), and observed as a
+register counts: the irregular noise on the propensity, then the persons of the year's base
+drawn one by one (binomial: the sampling noise of a small area, with its skew and its steps of
+one person). The level shocks of an area's indicators are drawn together, with the correlation
+of the indicators' one-step prediction errors (:func:`~.models.correlation`): a bad year for
 employment tends to be a bad year for income too, and listing needs two criteria at once.
 
 The references are drawn once per draw and shared by every area in that draw (the national
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from boligmonitor.outlook.models import expit, sampling_variance
+from boligmonitor.outlook.models import expit
 from boligmonitor.outlook.series import (
     INCOME,
     INDICATORS,
@@ -87,7 +89,8 @@ def _step(f: SeriesFit, level: np.ndarray, slope: np.ndarray, shock: np.ndarray,
           rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     p = f.params
     new_level = level + slope + np.sqrt(p.level_var) * shock
-    new_slope = p.damping * slope + np.sqrt(p.slope_var) * rng.standard_normal(slope.shape)
+    new_slope = (p.drift + p.damping * (slope - p.drift)
+                 + np.sqrt(p.slope_var) * rng.standard_normal(slope.shape))
     g = go[:, None]
     return np.where(g, new_level, level), np.where(g, new_slope, slope)
 
@@ -177,20 +180,24 @@ def draw_areas(fitted: FittedPanel, rows: np.ndarray, draws: int, refs: Referenc
         for k, (c, f) in enumerate(zip(names, fits, strict=True)):
             go = (last[c] >= 0) & (t > last[c])
             level, slope = _step(f, *state[c], shocks[..., k], go, rng)
+            if f.break_rate > 0:  # the rare breaks the history showed, at their rate and size
+                jump = rng.random(level.shape) < f.break_rate
+                level = level + np.where(jump & go[:, None], np.sqrt(f.break_var)
+                                         * rng.standard_normal(level.shape), 0.0)
             state[c] = (level, slope)
-            variance = f.params.irregular_var
+            y = level + np.sqrt(f.params.irregular_var) * rng.standard_normal(level.shape)
             if c in bases:
                 base = np.repeat(base_last[c][:, None], draws, axis=1)
                 if residents_now is not None:
                     with np.errstate(invalid="ignore", divide="ignore"):
                         moved = base * residents_now / res_last[c][:, None]
                     base = np.where(np.isfinite(moved) & (moved > 0), moved, base)
+                base = np.round(base)  # whole persons, so that a share is a count over them
                 if t >= start:
                     bases[c][:, :, t - start] = np.where(go[:, None], base,
                                                          bases[c][:, :, t - start])
-                variance = variance + sampling_variance(base, f.mean_share[rows][:, None])
-            y = level + np.sqrt(variance) * rng.standard_normal(level.shape)
-            if c == RESIDENTS:
+                value = _binomial_share(y, base, rng)
+            elif c == RESIDENTS:
                 value = np.round(np.exp(y))
             elif f.transform == "logit":
                 value = expit(y)
@@ -212,6 +219,18 @@ def draw_areas(fitted: FittedPanel, rows: np.ndarray, draws: int, refs: Referenc
                      {c: v.reshape(s * draws, m - start) for c, v in out.items()},
                      {c: v.reshape(s * draws, m - start) for c, v in bases.items()},
                      is_drawn, np.repeat(has_row, draws, axis=0))
+
+
+def _binomial_share(latent: np.ndarray, base: np.ndarray, rng: np.random.Generator
+                    ) -> np.ndarray:
+    """The share a register counts: persons drawn one by one from the base with the drawn
+    propensity (the sampling noise of a small area, with its skew and its steps of 1 / base).
+    Where the base is unknown the noise is only the model's."""
+    p = expit(latent)
+    known = np.isfinite(base) & (base > 0)
+    n = np.where(known, base, 0).astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(known, rng.binomial(n, p) / np.where(known, base, 1.0), p)
 
 
 def _at(arr: np.ndarray | None, rows: np.ndarray, index: np.ndarray) -> np.ndarray:

@@ -28,6 +28,7 @@ import pandas as pd
 from boligmonitor.criteria import identity_table
 from boligmonitor.criteria.sources import Panel
 from boligmonitor.outlook.models import (
+    BREAK_Z,
     Filtered,
     TrendParams,
     correlation,
@@ -75,6 +76,9 @@ class SeriesFit:
     mean_share: np.ndarray | None = None  # (series,) the share the sampling noise is taken at
     relative: bool = False  # income: modelled relative to the regional reference
     base_note: str = ""
+    breaks: np.ndarray | None = None  # (series x years) the years taken for breaks
+    break_rate: float = 0.0  # breaks per series and year
+    break_var: float = 0.0  # the variance of a break's size on the model scale
 
 
 @dataclass
@@ -108,12 +112,27 @@ def _last_observed(model: np.ndarray) -> np.ndarray:
     return np.where(known.sum(axis=1) >= MIN_OBS, last, -1)
 
 
-def _fit_series(name: str, transform: str, model: np.ndarray, sampling: np.ndarray,
-                **extra) -> SeriesFit:
+def _fit_series(name: str, transform: str, model: np.ndarray, sampling: np.ndarray, *,
+                find_breaks: bool = False, **extra) -> SeriesFit:
+    """Fit one indicator's model; with ``find_breaks``, a year whose prediction error is beyond
+    :data:`~.models.BREAK_Z` standard deviations is taken for a break of the level, and the
+    model is fitted again with the level starting afresh there (so that a demolition does not
+    pass for everyday noise). The breaks' frequency and size are kept for the draws."""
     params = fit(model, sampling)
     flt = kalman_filter(model, sampling, params)
+    breaks = np.zeros(model.shape, bool)
+    rate, size_var = 0.0, 0.0
+    if find_breaks:
+        with np.errstate(invalid="ignore"):
+            breaks = np.abs(flt.innovation) > BREAK_Z
+        if breaks.any():
+            counted = int((~np.isnan(flt.innovation)).sum())
+            rate = float(breaks.sum() / max(counted, 1))
+            size_var = float(np.mean(flt.residual[breaks] ** 2))
+            params = fit(model, sampling, breaks)
+            flt = kalman_filter(model, sampling, params, breaks=breaks)
     return SeriesFit(name, transform, params, flt, model, sampling, _last_observed(model),
-                     **extra)
+                     breaks=breaks, break_rate=rate, break_var=size_var, **extra)
 
 
 def _grid(indicators: pd.DataFrame, references: pd.DataFrame | None, until: int) -> np.ndarray:
@@ -190,7 +209,7 @@ def fit_panel(indicators: pd.DataFrame, references: pd.DataFrame | None, *,
     residents = observed.get(RESIDENTS, np.full((len(area_index), m), np.nan))
     with np.errstate(invalid="ignore", divide="ignore"):
         z = np.log(np.where(residents > 0, residents, np.nan))
-    fits[RESIDENTS] = _fit_series(RESIDENTS, "log", z, np.zeros_like(z))
+    fits[RESIDENTS] = _fit_series(RESIDENTS, "log", z, np.zeros_like(z), find_breaks=True)
     for share in SHARES:
         values = observed.get(share)
         if values is None:
@@ -204,8 +223,8 @@ def fit_panel(indicators: pd.DataFrame, references: pd.DataFrame | None, *,
             note = "base approximated from residents"
         base = residents if base is None else base
         z, s, mean = share_to_model(values, base)
-        fits[share] = _fit_series(share, "logit", z, s, base=base, mean_share=mean,
-                                  base_note=note)
+        fits[share] = _fit_series(share, "logit", z, s, find_breaks=True, base=base,
+                                  mean_share=mean, base_note=note)
     income = observed.get(INCOME)
     if income is not None:
         ref = regional[np.maximum(region_code, 0)]
@@ -220,7 +239,8 @@ def fit_panel(indicators: pd.DataFrame, references: pd.DataFrame | None, *,
             z = np.log(np.where(income > 0, income, np.nan))
             if relative:
                 z = z - np.log(ref)
-        fits[INCOME] = _fit_series(INCOME, "log", z, np.zeros_like(z), relative=relative)
+        fits[INCOME] = _fit_series(INCOME, "log", z, np.zeros_like(z), find_breaks=True,
+                                   relative=relative)
         if not relative:
             notes.append("income_absolute")
     corr = correlation([fits[c].filtered.innovation.ravel() if c in fits
@@ -234,10 +254,12 @@ def fit_table(fitted: FittedPanel) -> pd.DataFrame:
     rows = []
     for name, f in fitted.areas.items():
         rows.append({"series": name, "scope": "areas", "transform": f.transform,
-                     **f.params.as_dict(), "relative_to_region": f.relative,
+                     **f.params.as_dict(), "break_rate": f.break_rate,
+                     "break_sd": float(np.sqrt(f.break_var)), "relative_to_region": f.relative,
                      "n_projected": int((f.last >= 0).sum()), "note": f.base_note})
     for (name, scope), f in fitted.references.items():
         rows.append({"series": name, "scope": scope, "transform": f.transform,
-                     **f.params.as_dict(), "relative_to_region": False,
+                     **f.params.as_dict(), "break_rate": 0.0, "break_sd": 0.0,
+                     "relative_to_region": False,
                      "n_projected": int((f.last >= 0).sum()), "note": ""})
     return pd.DataFrame(rows)
