@@ -218,3 +218,24 @@ def test_a_scenario_for_an_observed_year_or_an_unknown_area_is_refused(data):
         {"areas": ["atlantis"], "indicator": "residents", "persons": -5, "from_year": 2026}]})
     with pytest.raises(ScenarioError, match="'atlantis'"):
         outlook(ind, refs, scenarios=[nobody], draws=10)
+
+
+def test_the_reverse_question_finds_how_many_persons_take_the_probability_below_a_level():
+    from boligmonitor.outlook.requirements import required_change
+
+    # Udsat exactly when the 2-year average outside work exceeds 40 % (crime is far over its
+    # line, the rest far under): 42 % observed in 2025, so list year 2027 turns on 2026.
+    near = {**HIGH, "share_outside_work_education_18_64": 0.42, "n_residents_18_64": 1000.0}
+    ind = table({"near": near})
+    kw = {"list_year": 2027, "category": "udsat_boligomraade", "draws": 1500, "seed": 3,
+          "indicators_to_try": ["share_outside_work_education_18_64"]}
+    strict = required_change(ind, references(), target=0.10, **kw).iloc[0]
+    loose = required_change(ind, references(), target=0.50, **kw).iloc[0]
+    assert strict["baseline_probability"] > 0.9
+    # (0.42 + x) / 2 > 0.40 needs x > 0.38: about 40 persons of 1,000 for a coin toss, and
+    # some 20 more for 10 % (the 2026 share moves by about 1.6 points by chance).
+    assert 30 < loose["change"] < 50
+    assert 45 < strict["change"] < 90 and strict["change"] > loose["change"]
+    assert strict["is_reachable"] and strict["probability"] <= 0.10
+    assert strict["unit"] == "persons" and strict["from_year"] == 2026
+    assert strict["change_per_base"] == pytest.approx(strict["change"] / 1000, rel=0.05)

@@ -18,6 +18,7 @@ question), :mod:`.backtest`.
 """
 
 from boligmonitor.outlook.calibration import Calibration
+from boligmonitor.outlook.requirements import ANY, required_change
 from boligmonitor.outlook.run import DEFAULT_DRAWS, YEARS_AHEAD, Outlook, outlook
 from boligmonitor.outlook.scenarios import (
     BASELINE,
@@ -28,6 +29,7 @@ from boligmonitor.outlook.scenarios import (
 )
 
 __all__ = [
+    "ANY",
     "BASELINE",
     "DEFAULT_DRAWS",
     "YEARS_AHEAD",
@@ -38,4 +40,5 @@ __all__ = [
     "outlook",
     "parse_scenario",
     "read_scenario",
+    "required_change",
 ]

@@ -141,6 +141,59 @@ def _history_years(years: list[int], explicit: RuleSet | None) -> list[int]:
             if _rules_for(explicit, y, requested=False) is not None]
 
 
+@dataclass
+class Prepared:
+    """What every use of the outlook starts from: checked tables, the coming list years, the
+    fitted models, the published lists and the earlier years scored once."""
+
+    indicators: pd.DataFrame
+    references: pd.DataFrame | None
+    years: list[int]
+    fitted: FittedPanel
+    first: int  # grid index of the first data year a list year asks for
+    start: int  # grid index of the first data year kept in the draws
+    published: PublishedLists
+    history: dict[int, Year]
+    rules: RuleSet | None
+    options: Options
+    last_data_year: int
+
+
+def prepare(indicators: pd.DataFrame, references: pd.DataFrame | None = None,
+            memberships: pd.DataFrame | None = None, *, list_years: Iterable[int] | None = None,
+            draws: int = DEFAULT_DRAWS, rules: RuleSet | str | Path | None = None,
+            options: Options | None = None, validate: bool = True) -> Prepared:
+    """Check the inputs, choose the list years, fit the models (see :func:`outlook`)."""
+    options = options or Options()
+    explicit = resolve_rules(rules)
+    if indicators is None:
+        raise BoligmonitorError("the outlook needs yearly indicators (layout a); published "
+                                "criterion values (layout b) cannot be projected")
+    if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
+        raise BoligmonitorError(f"draws {draws!r}: allowed: a whole number >= 1")
+    if validate:
+        indicators, _, references, memberships = validated_frames(
+            indicators=indicators, criterion_values=None, references=references,
+            memberships=memberships)
+    last_list = int(indicators["year"].max()) + options.point_in_time_lag
+    years = sorted({int(y) for y in list_years} if list_years is not None
+                   else range(last_list + 1, last_list + 1 + YEARS_AHEAD))
+    if not years:
+        raise BoligmonitorError("no list years to look at")
+    for y in years:
+        if _rules_for(explicit, y) is None:
+            raise RuleSetError(
+                f"no rule set governs list year {y}; give one (a bundled id or a rule file)")
+    until = max(years) - min(options.point_in_time_lag, options.annual_lag)
+    fitted = fit_panel(indicators, references, until=until)
+    first = max(0, fitted.index(_first_data_year(years, explicit, options)))
+    start = max(0, min(first, last_data_index(fitted) - HISTORY_SHOWN + 1))
+    published = PublishedLists(memberships, fitted.area_index)
+    history = _history(indicators, references, fitted, published, years, explicit, options)
+    return Prepared(indicators, references, years, fitted, first, start, published, history,
+                    explicit, options, int(fitted.years[last_data_index(fitted)]))
+
+
 def outlook(
     indicators: pd.DataFrame,
     references: pd.DataFrame | None = None,
@@ -178,36 +231,15 @@ def outlook(
     DataValidationError, RuleSetError, ScenarioError
         Bad tables, no rule set for a list year, or a bad scenario.
     """
-    options = options or Options()
-    explicit = resolve_rules(rules)
-    if indicators is None:
-        raise BoligmonitorError("the outlook needs yearly indicators (layout a); published "
-                                "criterion values (layout b) cannot be projected")
-    if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
-        raise BoligmonitorError(f"draws {draws!r}: allowed: a whole number >= 1")
-    if validate:
-        indicators, _, references, memberships = validated_frames(
-            indicators=indicators, criterion_values=None, references=references,
-            memberships=memberships)
-    chosen = _scenarios(scenarios)
-    last_list = int(indicators["year"].max()) + options.point_in_time_lag
-    years = sorted({int(y) for y in list_years} if list_years is not None
-                   else range(last_list + 1, last_list + 1 + YEARS_AHEAD))
-    for y in years:
-        if _rules_for(explicit, y) is None:
-            raise RuleSetError(
-                f"no rule set governs list year {y}; give one (a bundled id or a rule file)")
-    until = max(years) - min(options.point_in_time_lag, options.annual_lag)
-    fitted = fit_panel(indicators, references, until=until)
+    chosen = _scenarios(scenarios)  # a bad scenario file is refused before any work
+    prep = prepare(indicators, references, memberships, list_years=list_years, draws=draws,
+                   rules=rules, options=options, validate=validate)
+    fitted, years, first, start = prep.fitted, prep.years, prep.first, prep.start
+    explicit, options, published, history = prep.rules, prep.options, prep.published, \
+        prep.history
     area_ids = fitted.area_index.to_numpy()
-    last_data = int(fitted.years[last_data_index(fitted)])
     for sc in chosen:
-        sc.check_against(area_ids, last_data)
-
-    first = max(0, fitted.index(_first_data_year(years, explicit, options)))
-    start = max(0, min(first, last_data_index(fitted) - HISTORY_SHOWN + 1))
-    published = PublishedLists(memberships, fitted.area_index)
-    history = _history(indicators, references, fitted, published, years, explicit, options)
+        sc.check_against(area_ids, prep.last_data_year)
     refs = draw_references(fitted, draws, np.random.default_rng([seed, 0]))
     active = np.flatnonzero(active_areas(fitted))
     per_chunk = max(1, CHUNK_ROWS // draws)
@@ -234,7 +266,7 @@ def outlook(
     crit = pd.concat([criteria_table(tallies[i], fitted, i) for i in ids], ignore_index=True)
     rules_now = _rules_for(explicit, max(years))
     return Outlook(
-        tuple(years), last_data, draws, seed, chosen, probs, summarise(probs), crit,
+        tuple(years), prep.last_data_year, draws, seed, chosen, probs, summarise(probs), crit,
         differences(probs), pd.concat(projections, ignore_index=True),
         reference_projections(refs, fitted, start), threshold_lines(refs, fitted, rules_now,
                                                                     start),
