@@ -9,10 +9,12 @@ import pytest
 
 from boligmonitor.outlook.models import (
     TrendParams,
+    _pack,
     expit,
     fit,
     forecast,
     kalman_filter,
+    loglik_batch,
     share_to_model,
 )
 
@@ -90,3 +92,19 @@ def test_interior_shares_keep_their_value_and_shares_of_zero_get_half_a_person()
     assert expit(z[0, 2]) == pytest.approx(0.25)
     assert s[0, 2] == 0.0  # no base, no known sampling noise
     assert s[0, 0] == pytest.approx(1 / (500 * mean[0] * (1 - mean[0])))
+
+
+def test_the_fast_likelihood_is_the_filters_with_gaps_and_breaks():
+    rng = np.random.default_rng(2)
+    y = np.cumsum(rng.normal(0, 0.1, (6, 12)), axis=1)
+    y[1, :3] = np.nan
+    y[2, 5] = np.nan
+    breaks = np.zeros(y.shape, bool)
+    breaks[3, 7] = True
+    s = rng.uniform(0, 0.01, y.shape)
+    p = TrendParams(0.003, 0.0002, 0.002, 0.87, drift=-0.02)
+    u = np.column_stack([_pack(np.log([[p.level_var, p.slope_var, p.irregular_var]]),
+                               np.array([p.damping])), [[p.drift]]])
+    for brk in (None, breaks):
+        want = kalman_filter(y, s, p, breaks=brk).loglik.sum()
+        assert loglik_batch(y, s, u, brk)[0] == pytest.approx(want, rel=1e-9)

@@ -38,6 +38,7 @@ from boligmonitor.criteria.categories import (
     HISTORY_PUBLISHED,
     Year,
     most_severe,
+    most_severe_codes,
 )
 from boligmonitor.criteria.compare import compare
 from boligmonitor.criteria.published import PublishedLists
@@ -67,6 +68,7 @@ __all__ = [
     "data_years",
     "identity_table",
     "most_severe",
+    "most_severe_codes",
     "resolve_rules",
     "score_list_years",
 ]

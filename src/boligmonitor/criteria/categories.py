@@ -255,17 +255,30 @@ def most_severe(yr: Year, held: dict[str, Tri], rows: np.ndarray) -> tuple[np.nd
     ``category`` is the most severe category held, ``undetermined`` where a more severe one
     might still be held (its unknowns could decide it), ``none`` where none is held.
     """
-    m = int(rows.sum())
-    certain = np.full(m, NO_CATEGORY, dtype=object)
-    possible = np.full(m, NO_CATEGORY, dtype=object)
+    codes, names = most_severe_codes(yr, held, rows)
+    table = np.asarray(names, dtype=object)
+    return tuple(table[c] for c in codes)
+
+
+def most_severe_codes(yr: Year, held: dict[str, Tri], rows: np.ndarray | None = None
+                      ) -> tuple[tuple[np.ndarray, ...], list[str]]:
+    """:func:`most_severe` as integer codes into ``names`` (``none``, ``undetermined``, then
+    the categories, least severe first), for callers that count many areas (``rows=None``:
+    every area)."""
+    names = [NO_CATEGORY, UNDETERMINED, *yr.rules.category_ids]
+    rows = slice(None) if rows is None else rows
+    m = len(yr.residents[rows])
+    certain = np.zeros(m, dtype=np.int8)
+    possible = np.zeros(m, dtype=np.int8)
     has_certain = np.zeros(m, bool)
     has_possible = np.zeros(m, bool)
     for cat in sorted(yr.rules.categories, key=lambda c: -c.severity):
         t = held[cat.id]
+        code = names.index(cat.id)
         yes, maybe = t.yes[rows], ~t.no[rows]
-        certain[~has_certain & yes] = cat.id
+        certain[~has_certain & yes] = code
         has_certain |= yes
-        possible[~has_possible & maybe] = cat.id
+        possible[~has_possible & maybe] = code
         has_possible |= maybe
-    category = np.where(certain == possible, certain, UNDETERMINED)
-    return category, certain, possible
+    category = np.where(certain == possible, certain, np.int8(1))
+    return (category, certain, possible), names

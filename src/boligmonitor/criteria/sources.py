@@ -217,6 +217,7 @@ class IndicatorSource:
         measures = [c for c in indicators.columns if c not in (*IDENTITY_COLUMNS, "year")]
         self.panel = Panel(indicators, area_index, "year", measures)
         self.refs: ReferenceValues = References(references, regions)
+        self._memo: dict[tuple, np.ndarray] = {}
 
     @classmethod
     def from_panel(cls, panel: Panel, references: ReferenceValues) -> IndicatorSource:
@@ -229,7 +230,15 @@ class IndicatorSource:
         self = cls.__new__(cls)
         self.panel = panel
         self.refs = references
+        self._memo = {}
         return self
+
+    def _memoised(self, key: tuple, make) -> np.ndarray:
+        """A value the rule set asks for more than once in a list year (the employment share
+        over the same two years for the udsat and the forebyggelse lists) is computed once."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def covers(self, list_year: int, options: Options) -> bool:
         y = list_year - options.point_in_time_lag
@@ -267,7 +276,10 @@ class IndicatorSource:
         self, crit: Criterion, list_year: int, options: Options, rules: RuleSet | None = None
     ) -> Evaluation:
         years = data_years(crit.timing, crit.window, list_year, options)
-        value = self.windowed(crit.indicator, years, options)
+        window = tuple(years.tolist())
+        value = self._memoised(
+            ("windowed", crit.indicator, window, options.share_source, options.window_average),
+            lambda: self.windowed(crit.indicator, years, options))
         n = self.panel.n
         if crit.reference == "absolute":
             reference = np.full(n, np.nan)
@@ -277,15 +289,22 @@ class IndicatorSource:
             reference = self.refs.averaged(crit.indicator, crit.reference, ref_years)
             threshold = crit.threshold * reference
         if crit.indicator in SHARE_COUNTS:
-            den = self.panel.block(SHARE_COUNTS[crit.indicator][1], years)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                inv = np.where(den > 0, 1.0 / den, np.nan)
-                scale = 1.0 / inv.mean(axis=1)
+            scale = self._memoised(("scale", SHARE_COUNTS[crit.indicator][1], window),
+                                   lambda: self._scale(SHARE_COUNTS[crit.indicator][1], years))
             unit = "share"
         else:
             scale = np.ones(n)
             unit = "dkk"
         return Evaluation(value, threshold, reference, scale, unit, span(years))
+
+    def _scale(self, den_col: str, years: np.ndarray) -> np.ndarray:
+        """Persons per unit of a share over ``years`` (the harmonic mean of its bases)."""
+        if den_col not in self.panel.arrays:
+            return np.full(self.panel.n, np.nan)
+        den = self.panel.block(den_col, years)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inv = np.where(den > 0, 1.0 / den, np.nan)
+            return 1.0 / inv.mean(axis=1)
 
 
 class ListValueSource:

@@ -90,9 +90,19 @@ def _step(f: SeriesFit, level: np.ndarray, slope: np.ndarray, shock: np.ndarray,
     p = f.params
     new_level = level + slope + np.sqrt(p.level_var) * shock
     new_slope = (p.drift + p.damping * (slope - p.drift)
-                 + np.sqrt(p.slope_var) * rng.standard_normal(slope.shape))
+                 + np.sqrt(p.slope_var) * _normal(rng, slope.shape))
+    if go.all():
+        return new_level, new_slope
     g = go[:, None]
     return np.where(g, new_level, level), np.where(g, new_slope, slope)
+
+
+def _put(target: np.ndarray, go: np.ndarray, value: np.ndarray) -> None:
+    """``target[i] = value[i]`` for the series ``go`` (every draw)."""
+    if go.all():
+        target[...] = value
+    elif go.any():
+        target[go] = value[go]
 
 
 def draw_references(fitted: FittedPanel, draws: int, rng: np.random.Generator
@@ -125,9 +135,13 @@ def draw_references(fitted: FittedPanel, draws: int, rng: np.random.Generator
 
 @dataclass
 class AreaDraws:
-    """Draws of a chunk of areas: ``values[column]`` and ``bases[share]`` (the share's base in
-    persons) are (rows*draws x years) on the natural scale, for the grid's data years from index
-    ``start`` on; ``area`` and ``draw`` say whose draw each row is."""
+    """Draws of a chunk of areas, for the grid's data years from index ``start`` on.
+
+    ``values[column]`` and ``bases[share]`` (the share's base in persons) are (rows*draws x
+    years) on the natural scale: views of time-major storage (``cube``), so that the engine's
+    reads of a year and the drawing of a year are contiguous. ``area`` and ``draw`` say whose
+    draw each row is.
+    """
 
     rows: np.ndarray  # the chunk's area indices
     draws: int
@@ -145,11 +159,20 @@ class AreaDraws:
     def draw(self) -> np.ndarray:
         return np.tile(np.arange(self.draws), len(self.rows))
 
+    def cube(self, column: str) -> np.ndarray:
+        """``values[column]`` as (years x rows x draws)."""
+        v = self.values[column]
+        return v.T.reshape(v.shape[1], len(self.rows), self.draws)
+
     def copy(self) -> AreaDraws:
         return AreaDraws(self.rows, self.draws, self.start,
-                         {k: v.copy() for k, v in self.values.items()},
-                         {k: v.copy() for k, v in self.bases.items()}, self.is_drawn,
-                         self.has_row)
+                         {k: _time_major_copy(v) for k, v in self.values.items()},
+                         {k: _time_major_copy(v) for k, v in self.bases.items()},
+                         self.is_drawn, self.has_row)
+
+
+def _time_major_copy(v: np.ndarray) -> np.ndarray:
+    return v.T.copy().T
 
 
 def draw_areas(fitted: FittedPanel, rows: np.ndarray, draws: int, refs: ReferencePaths,
@@ -163,10 +186,12 @@ def draw_areas(fitted: FittedPanel, rows: np.ndarray, draws: int, refs: Referenc
     pos = [INDICATORS.index(c) for c in names]
     chol = np.linalg.cholesky(fitted.correlation[np.ix_(pos, pos)])
     last = {c: f.last[rows] for c, f in zip(names, fits, strict=True)}
-    out = {c: np.repeat(fitted.observed[c][rows][:, None, start:], draws, axis=1)
-           for c in names}
-    bases = {c: np.repeat(f.base[rows][:, None, start:], draws, axis=1)
-             for c, f in zip(names, fits, strict=True) if f.base is not None}
+
+    def storage(table: np.ndarray) -> np.ndarray:  # (years x rows x draws), observed repeated
+        return np.repeat(table[rows][:, start:].T[:, :, None], draws, axis=2)
+
+    out = {c: storage(fitted.observed[c]) for c in names}
+    bases = {c: storage(f.base) for c, f in zip(names, fits, strict=True) if f.base is not None}
     base_last = {c: _at(fitted.areas[c].base, rows, last[c]) for c in bases}
     res_last = {c: _at(fitted.observed.get(RESIDENTS), rows, last[c]) for c in bases}
     state = {c: _start(f, rows, draws, rng) for c, f in zip(names, fits, strict=True)}
@@ -176,61 +201,98 @@ def draw_areas(fitted: FittedPanel, rows: np.ndarray, draws: int, refs: Referenc
     region = fitted.region_code[rows]
     residents_now = None
     for t in range(t0, m):
-        shocks = rng.standard_normal((s, draws, len(names))) @ chol.T
+        shocks = _normal(rng, (s, draws, len(names))) @ chol.T.astype(np.float32)
         for k, (c, f) in enumerate(zip(names, fits, strict=True)):
             go = (last[c] >= 0) & (t > last[c])
             level, slope = _step(f, *state[c], shocks[..., k], go, rng)
             if f.break_rate > 0:  # the rare breaks the history showed, at their rate and size
-                jump = rng.random(level.shape) < f.break_rate
-                level = level + np.where(jump & go[:, None], np.sqrt(f.break_var)
-                                         * rng.standard_normal(level.shape), 0.0)
+                _jumps(level, go, f.break_rate, np.sqrt(f.break_var), rng)
             state[c] = (level, slope)
-            y = level + np.sqrt(f.params.irregular_var) * rng.standard_normal(level.shape)
             if c in bases:
-                base = np.repeat(base_last[c][:, None], draws, axis=1)
+                base = np.broadcast_to(base_last[c][:, None], level.shape)
                 if residents_now is not None:
                     with np.errstate(invalid="ignore", divide="ignore"):
-                        moved = base * residents_now / res_last[c][:, None]
+                        moved = base_last[c][:, None] * (residents_now
+                                                         / res_last[c][:, None])
                     base = np.where(np.isfinite(moved) & (moved > 0), moved, base)
                 base = np.round(base)  # whole persons, so that a share is a count over them
                 if t >= start:
-                    bases[c][:, :, t - start] = np.where(go[:, None], base,
-                                                         bases[c][:, :, t - start])
-                value = _binomial_share(y, base, rng)
-            elif c == RESIDENTS:
-                value = np.round(np.exp(y))
-            elif f.transform == "logit":
-                value = expit(y)
-            elif c == INCOME and f.relative and regional is not None:
-                value = np.exp(y) * regional[np.maximum(region, 0), :, t]
-                value = np.where((region >= 0)[:, None], value, np.nan)
+                    _put(bases[c][t - start], go, base)
+                value = _binomial_share(level, f.params.irregular_var, base, rng)
             else:
-                value = np.exp(y)
+                y = level + np.sqrt(f.params.irregular_var) * _normal(rng, level.shape)
+                ref = None if regional is None else regional[np.maximum(region, 0), :, t]
+                value = _natural(c, f, y, ref, region)
             if c == RESIDENTS:
-                observed = fitted.observed[RESIDENTS][rows, t][:, None]
-                residents_now = np.where(go[:, None], value, observed)
+                residents_now = value if go.all() else np.where(
+                    go[:, None], value, fitted.observed[RESIDENTS][rows, t][:, None])
             if t >= start:
-                out[c][:, :, t - start] = np.where(go[:, None], value, out[c][:, :, t - start])
+                _put(out[c][t - start], go, value)
     grid = np.arange(start, m)
     is_drawn = {c: (grid[None, :] > last[c][:, None]) & (last[c] >= 0)[:, None] for c in names}
     has_row = fitted.has_row[rows][:, start:].copy()
     has_row[:, grid > last_data_index(fitted)] = active_areas(fitted)[rows][:, None]
-    return AreaDraws(rows, draws, start,
-                     {c: v.reshape(s * draws, m - start) for c, v in out.items()},
-                     {c: v.reshape(s * draws, m - start) for c, v in bases.items()},
-                     is_drawn, np.repeat(has_row, draws, axis=0))
+
+    def flat(cube: np.ndarray) -> np.ndarray:  # (years x rows x draws) -> (rows*draws x years)
+        return cube.reshape(m - start, s * draws).T
+
+    return AreaDraws(rows, draws, start, {c: flat(v) for c, v in out.items()},
+                     {c: flat(v) for c, v in bases.items()}, is_drawn,
+                     np.repeat(has_row, draws, axis=0))
 
 
-def _binomial_share(latent: np.ndarray, base: np.ndarray, rng: np.random.Generator
-                    ) -> np.ndarray:
-    """The share a register counts: persons drawn one by one from the base with the drawn
-    propensity (the sampling noise of a small area, with its skew and its steps of 1 / base).
-    Where the base is unknown the noise is only the model's."""
-    p = expit(latent)
+def _natural(c: str, f: SeriesFit, y: np.ndarray, regional: np.ndarray | None,
+             region: np.ndarray) -> np.ndarray:
+    """A drawn value on its own scale: residents in whole persons, a share from its logit, the
+    income from its log (times the region's drawn mean where modelled relative to it)."""
+    if c == RESIDENTS:
+        return np.round(np.exp(y))
+    if f.transform == "logit":
+        return expit(y)
+    if c == INCOME and f.relative and regional is not None:
+        return np.where((region >= 0)[:, None], np.exp(y) * regional, np.nan)
+    return np.exp(y)
+
+
+def _normal(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Standard normal noise (single precision: noise needs no more, and it is drawn faster)."""
+    return rng.standard_normal(shape, dtype=np.float32)
+
+
+def _jumps(level: np.ndarray, go: np.ndarray, rate: float, sd: float,
+           rng: np.random.Generator) -> None:
+    """Add a break of size N(0, sd^2) to each cell with probability ``rate`` (in place)."""
+    n = rng.binomial(level.size, rate)
+    if n == 0:
+        return
+    cells = rng.choice(level.size, size=n, replace=False)
+    rows = cells // level.shape[1]
+    cells = cells[go[rows]]
+    level.reshape(-1)[cells] += sd * rng.standard_normal(len(cells))
+
+
+def _binomial_share(latent: np.ndarray, irregular_var: float, base: np.ndarray,
+                    rng: np.random.Generator) -> np.ndarray:
+    """The share a register counts: the propensity (the level plus the irregular noise), then
+    the persons of the base drawn one by one (the sampling noise of a small area, with its skew
+    and its steps of 1 / base). Where the count's variance is large (n p (1 - p) >= 25) the two
+    noises are drawn as one normal on the logit scale (the model's own approximation) and the
+    count rounded to whole persons: the same to well within the Monte Carlo noise, and much
+    faster. Where the base is unknown the noise is only the model's."""
+    p0 = expit(latent)
     known = np.isfinite(base) & (base > 0)
-    n = np.where(known, base, 0).astype(np.int64)
+    n = np.where(known, base, 0.0)
+    binom_var = n * p0 * (1 - p0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(known, rng.binomial(n, p) / np.where(known, base, 1.0), p)
+        logit_var = irregular_var + np.where(binom_var > 0, 1.0 / binom_var, 0.0)
+    p = expit(latent + np.sqrt(logit_var) * _normal(rng, latent.shape))
+    count = np.round(n * p)
+    small = known & (binom_var < 25)
+    if small.any():
+        ps = expit(latent[small] + np.sqrt(irregular_var) * rng.standard_normal(small.sum()))
+        count[small] = rng.binomial(n[small].astype(np.int64), ps)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(known, count / np.where(known, n, 1.0), p)
 
 
 def _at(arr: np.ndarray | None, rows: np.ndarray, index: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ from boligmonitor.criteria import (
     Panel,
     PublishedLists,
     Year,
-    most_severe,
+    most_severe_codes,
     score_list_years,
 )
 from boligmonitor.options import Options
@@ -84,11 +84,10 @@ def tally(scored: dict[int, Year], rows: np.ndarray, draws: int) -> Tally:
     shape = (len(rows), draws)
     for y, yr in scored.items():
         out.rules[y] = yr.rules.id
-        category = most_severe(yr, yr.categories, np.ones(len(yr.residents), bool))[0]
-        codes, uniques = pd.factorize(category)
+        (codes, _, _), names = most_severe_codes(yr, yr.categories)
         per_area = codes.reshape(shape)
-        for k, cat in enumerate(uniques):
-            out.categories[(y, str(cat))] = (per_area == k).sum(axis=1)
+        for k in np.unique(codes).tolist():
+            out.categories[(y, names[k])] = (per_area == k).sum(axis=1)
         for s in yr.scored:
             met = s.met.yes.reshape(shape).sum(axis=1)
             unknown = (~s.met.known).reshape(shape).sum(axis=1)

@@ -97,11 +97,11 @@ def required_change(
     refs = draw_references(fitted, draws, np.random.default_rng([seed, 0]))
     calibrated = assess_calibration(fitted).is_calibrated
     from_year = prep.last_data_year + 1
-    years = fitted.years[prep.start:]
+    years = fitted.years[prep.first:]
     rows = []
     for k, area in enumerate(active):
         base = draw_areas(fitted, np.array([area]), draws, refs,
-                          np.random.default_rng([seed, 2, k]), start=prep.start)
+                          np.random.default_rng([seed, 2, k]), start=prep.first)
         p0 = _probabilities(prep, base, refs, np.zeros(1), None, years, from_year, list_year,
                             counted)[0]
         for ind in tried:
@@ -175,8 +175,8 @@ def _probabilities(prep, base: AreaDraws, refs, amounts: np.ndarray, ind: str | 
     copied once per amount, changed, and scored together."""
     k, d = len(amounts), base.draws
     big = AreaDraws(np.repeat(base.rows, k), d, base.start,
-                    {c: np.tile(v, (k, 1)) for c, v in base.values.items()},
-                    {c: np.tile(v, (k, 1)) for c, v in base.bases.items()},
+                    {c: np.tile(v.T, k).T for c, v in base.values.items()},
+                    {c: np.tile(v.T, k).T for c, v in base.bases.items()},
                     {c: np.tile(v, (k, 1)) for c, v in base.is_drawn.items()},
                     np.tile(base.has_row, (k, 1)))
     if ind is not None:
@@ -189,8 +189,8 @@ def _probabilities(prep, base: AreaDraws, refs, amounts: np.ndarray, ind: str | 
             with np.errstate(invalid="ignore", divide="ignore"):
                 values -= np.where(future, step / big.bases[ind], 0.0)
             np.clip(values, 0.0, 1.0, out=values)
-    scored = score_draws(big, prep.fitted, refs, prep.first - prep.start, prep.years,
-                         prep.published, prep.history, prep.rules, prep.options)
+    scored = score_draws(big, prep.fitted, refs, 0, prep.years, prep.published, prep.history,
+                         prep.rules, prep.options)
     t = tally(scored, big.rows, d)
     total = np.zeros(k)
     for cat in counted:

@@ -249,13 +249,13 @@ def outlook(
     for ci, lo in enumerate(range(0, len(active), per_chunk)):
         rows = active[lo:lo + per_chunk]
         base = draw_areas(fitted, rows, draws, refs, np.random.default_rng([seed, 1, ci]),
-                          start=start)
+                          start=first)
         for sid, sc in zip(ids, [None, *chosen], strict=True):
-            d = apply(sc, base, area_ids, fitted.years[start:])
-            scored = score_draws(d, fitted, refs, first - start, years, published, history,
-                                 explicit, options)
+            d = apply(sc, base, area_ids, fitted.years[first:])
+            scored = score_draws(d, fitted, refs, 0, years, published, history, explicit,
+                                 options)
             tallies[sid].append(tally(scored, rows, draws))
-            projections.append(area_projections(d, fitted, sid, 0))
+            projections.append(area_projections(d, fitted, sid, start))
             del scored, d
     categories = {y: [NO_LIST, *_rules_for(explicit, y).category_ids] for y in years}
     calibration = assess_calibration(fitted)

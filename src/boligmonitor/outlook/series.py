@@ -129,7 +129,7 @@ def _fit_series(name: str, transform: str, model: np.ndarray, sampling: np.ndarr
             counted = int((~np.isnan(flt.innovation)).sum())
             rate = float(breaks.sum() / max(counted, 1))
             size_var = float(np.mean(flt.residual[breaks] ** 2))
-            params = fit(model, sampling, breaks)
+            params = fit(model, sampling, breaks, start=params)
             flt = kalman_filter(model, sampling, params, breaks=breaks)
     return SeriesFit(name, transform, params, flt, model, sampling, _last_observed(model),
                      breaks=breaks, break_rate=rate, break_var=size_var, **extra)
