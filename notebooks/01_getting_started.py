@@ -31,7 +31,7 @@ LIST_YEAR = None  # None: the latest list year the data allows
 # %%
 # %matplotlib inline
 import boligmonitor as bm
-from boligmonitor.display import notebook_dataset
+from boligmonitor.notebook import notebook_dataset
 
 data = notebook_dataset(PROCESSED)
 data

@@ -33,7 +33,8 @@ from IPython.display import display
 
 import boligmonitor as bm
 from boligmonitor import plots
-from boligmonitor.display import notebook_dataset, year_changes
+from boligmonitor.display import year_changes
+from boligmonitor.notebook import notebook_dataset
 
 data = notebook_dataset(PROCESSED)
 print(data.example_note(LANG))

@@ -37,8 +37,8 @@ LANG = "da"
 from IPython.display import display
 
 from boligmonitor import plots
-from boligmonitor.display import notebook_dataset
 from boligmonitor.io.figures import save_figures
+from boligmonitor.notebook import notebook_dataset
 
 data = notebook_dataset(PROCESSED)
 print(data.example_note(LANG))

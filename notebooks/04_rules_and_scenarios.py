@@ -38,7 +38,7 @@ import pandas as pd
 
 import boligmonitor as bm
 from boligmonitor import plots
-from boligmonitor.display import notebook_dataset
+from boligmonitor.notebook import notebook_dataset
 from boligmonitor.rules import bundled_rule_paths
 
 data = notebook_dataset(PROCESSED)

@@ -135,7 +135,7 @@ def test_the_import_graph_has_no_cycle():
         path.append(m)
         for d in sorted(edges[m]):
             if state.get(d) == 1:
-                cycle = path[path.index(d):] + [d]
+                cycle = [*path[path.index(d):], d]
                 raise AssertionError("import cycle: " + " -> ".join(cycle))
             if d not in state:
                 visit(d)
@@ -151,5 +151,5 @@ def test_the_check_finds_an_upward_import(tmp_path):
     """The check itself can fail: an engine module importing a chart module is caught."""
     bad = tmp_path / "bad.py"
     bad.write_text("def f():\n    from boligmonitor.plots import plot_trend\n", "utf-8")
-    (target, names, _), = imports("boligmonitor.criteria.bad", bad)
+    (target, _names, _), = imports("boligmonitor.criteria.bad", bad)
     assert layer("boligmonitor.criteria.bad") < layer(target)

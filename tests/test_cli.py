@@ -34,7 +34,7 @@ def test_assess_scores_a_processed_store(tmp_path, capsys):
     assert main(["assess", "--processed", str(tmp_path), "--list-year", "2018"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Eksempeldata")  # the store remembers the example's provenance
-    assert "2018: Ghettoområde: 1" in out
+    assert "2018: 2 områder på en liste (Ghettoområde 1, Udsat boligområde 1)" in out
 
 
 def test_processed_and_files_cannot_be_mixed(tmp_path, capsys):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from boligmonitor import datasets
 from boligmonitor.microdata import aggregate_files, generate
 
 criteria = pytest.importorskip(
@@ -30,7 +31,7 @@ def pipeline(tmp_path_factory):
                    out_dir=root / "raw")
     ind, ref = aggregate_files(reg.persons, reg.addresses_path, root / "aggregated", reg.options)
     store.ingest([ind, ref], root / "processed")
-    data = store.read_processed(root / "processed")
+    data = datasets.read_processed(root / "processed")
     via_files = criteria.assess(data.indicators, data.references, explain=False)
     direct = criteria.assess(reg.expected.indicators, reg.expected.references, explain=False)
     return via_files, direct

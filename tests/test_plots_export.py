@@ -11,8 +11,9 @@ import pytest
 import boligmonitor as bm
 from boligmonitor import plots
 from boligmonitor.cli import main
-from boligmonitor.display import assessment_html, notebook_dataset
+from boligmonitor.display import assessment_html
 from boligmonitor.io.figures import figure_bytes, save_figure, save_figures
+from boligmonitor.notebook import notebook_dataset
 
 
 @pytest.fixture(scope="module")

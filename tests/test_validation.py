@@ -218,3 +218,16 @@ def test_check_table_validates_an_in_memory_table_too():
 
 def test_validation_errors_are_boligmonitor_errors():
     assert issubclass(bm.DataValidationError, bm.BoligmonitorError)
+
+
+def test_a_long_value_is_cut_in_the_message_but_kept_in_the_problems_table():
+    from scenarios import builder
+
+    ind = builder.indicators({})
+    ind["area_name"] = "R" * 5000
+    with pytest.raises(bm.DataValidationError) as exc:
+        bm.assess(ind, builder.references())
+    message = str(exc.value)
+    assert "… (5,000 characters)" in message
+    assert max(len(line) for line in message.splitlines()) < 300
+    assert (exc.value.problems["value"].str.len() == 5000).any()

@@ -15,6 +15,7 @@ _EXPORTS: dict[str, str] = {
     "BoligmonitorError": "boligmonitor.errors",
     "DataSourceError": "boligmonitor.errors",
     "DataValidationError": "boligmonitor.errors",
+    "DataWarning": "boligmonitor.errors",
     "RuleSetError": "boligmonitor.errors",
     "ReportError": "boligmonitor.errors",
     "ScenarioError": "boligmonitor.errors",
@@ -34,7 +35,7 @@ _EXPORTS: dict[str, str] = {
     "check_table": "boligmonitor.validation",
     "table_problems": "boligmonitor.validation",
     "ingest": "boligmonitor.io.store",
-    "read_processed": "boligmonitor.io.store",
+    "read_processed": "boligmonitor.datasets",
     # scoring
     "assess": "boligmonitor.criteria",
     "Assessment": "boligmonitor.criteria",

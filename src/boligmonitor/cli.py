@@ -2,21 +2,56 @@
 
 Each sub-command has an ``_add_<name>`` function that declares its arguments and a
 ``_cmd_<name>`` handler that returns the exit code. Library errors become one clear message
-(and, for validation errors, the table of problems) on stderr with exit code 2.
+(and, for validation errors, the table of problems) on stderr with exit code 2; so does an
+operating-system error on a path the user gave (a file that cannot be read, a directory that
+cannot be written). A closed pipe (``boligmonitor assess | head -1``) ends the command quietly.
+Anything else is a bug and shows its traceback; ``--debug`` shows the traceback of every error.
+
+Everything printed goes through :func:`echo`, which escapes the characters a terminal would
+act on (control characters, bidi overrides) wherever they come from: a name in the data, a
+header, a file name.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 
-from boligmonitor.errors import BoligmonitorError, DataValidationError
+from boligmonitor.errors import (
+    BoligmonitorError,
+    DataValidationError,
+    DataWarning,
+    format_problems,
+)
+from boligmonitor.schemas import escape_text
 
 log = logging.getLogger("boligmonitor")
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+def echo(text: object = "", *, err: bool = False) -> None:
+    """Print ``text`` with every character a terminal would act on escaped (line breaks kept)."""
+    lines = str(text).split("\n")
+    print("\n".join(escape_text(line) for line in lines), file=sys.stderr if err else sys.stdout)
+
+
+def _echo_warning(w: DataWarning) -> None:
+    n = len(w.problems)
+    where = f" in {w.source}" if w.source else ""
+    echo(f"warning: {n} implausible value{'s' if n != 1 else ''}{where}", err=True)
+    echo(format_problems(w.problems, limit=200), err=True)
+
+
+def _echo_problems(exc: DataValidationError) -> None:
+    n = len(exc.problems)
+    where = f" in {exc.source}" if exc.source else ""
+    echo(f"error: {n} problem{'s' if n != 1 else ''}{where}", err=True)
+    echo(exc.format(limit=200), err=True)
 
 
 def _add_validate(sub: argparse._SubParsersAction) -> Handler:
@@ -30,17 +65,31 @@ def _add_validate(sub: argparse._SubParsersAction) -> Handler:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from boligmonitor.io.mapping import read_mapping
     from boligmonitor.io.readers import read_table
 
+    # Every file is checked and every problem of every file reported, as ingest does; a bad
+    # mapping is reported once.
+    mapping = read_mapping(args.mapping) if args.mapping else None
+    failed = 0
     for path in args.files:
-        table = read_table(
-            path,
-            layout=args.layout,
-            mapping=args.mapping,
-            sheet=args.sheet,
-            header_row=args.header_row,
-        )
-        print(f"{path}: valid {table.attrs['boligmonitor']['layout']}, {len(table)} rows")
+        try:
+            table = read_table(
+                path,
+                layout=args.layout,
+                mapping=mapping,
+                sheet=args.sheet,
+                header_row=args.header_row,
+            )
+        except DataValidationError as exc:
+            _echo_problems(exc)
+            failed += 1
+            continue
+        echo(f"{path}: valid {table.attrs['boligmonitor']['layout']}, {len(table)} rows")
+    if failed:
+        n = len(args.files)
+        echo(f"error: {failed} of {n} file{'s' if n != 1 else ''} invalid", err=True)
+        return 2
     return 0
 
 
@@ -71,7 +120,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         header_row=args.header_row,
     )
     for line in result.summary_lines():
-        print(line)
+        echo(line)
     return 0
 
 
@@ -113,7 +162,7 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
         check_unique=not args.no_unique_check,
     )
     for path in aggregate_files(args.persons, args.addresses, args.out, options):
-        print(f"wrote {path}")
+        echo(f"wrote {path}")
     return 0
 
 
@@ -138,13 +187,48 @@ def _add_assess(sub: argparse._SubParsersAction) -> Handler:
 
 def _list_years(args: argparse.Namespace) -> list[int] | None:
     if args.list_year is not None:
-        return [args.list_year]
-    if args.list_years is None:
+        years = [args.list_year]
+    elif args.list_years is None:
         return None
-    first, sep, last = args.list_years.partition("-")
-    if not sep or not first.strip().isdigit() or not last.strip().isdigit():
-        raise BoligmonitorError(f"--list-years {args.list_years!r}: allowed: A-B, e.g. 2018-2024")
-    return list(range(int(first), int(last) + 1))
+    else:
+        first, sep, last = args.list_years.partition("-")
+        if not sep or not first.strip().isdigit() or not last.strip().isdigit():
+            raise BoligmonitorError(
+                f"--list-years {args.list_years!r}: allowed: A-B, e.g. 2018-2024")
+        if int(first) > int(last):
+            raise BoligmonitorError(f"--list-years {args.list_years!r}: the first year is after "
+                                    f"the last (allowed: A-B with A <= B, e.g. 2018-2024)")
+        years = list(range(int(first), int(last) + 1))
+    _check_governed(years, args.rules)
+    return years
+
+
+def _check_governed(years: list[int], rules: str | None) -> None:
+    """Say, in the command line's words, which list year no bundled rule set governs."""
+    if rules is not None:
+        return
+    from boligmonitor.rules import available_rules, governing_rules, load_rules
+
+    for y in years:
+        if governing_rules(y) is None:
+            spans = ", ".join(f"{rid}: {load_rules(rid).list_years}"
+                              for rid in available_rules())
+            raise BoligmonitorError(f"no bundled rule set governs list year {y} (rule sets: "
+                                    f"{spans}); give one with --rules")
+
+
+def _check_fed(data, result, years: list[int], rules: str | None) -> None:
+    """Raise if the data cannot feed a requested list year: no area is scored for it."""
+    scored = set(result.areas["list_year"].astype(int))
+    missing = [y for y in years if y not in scored]
+    if not missing:
+        return
+    feedable = sorted(set(data.assess(rules=rules).areas["list_year"].astype(int)))
+    span = (f"it feeds list years {feedable[0]}-{feedable[-1]}" if feedable
+            else "it feeds no list year")
+    what = "list year" if len(missing) == 1 else "list years"
+    raise BoligmonitorError(f"the data cannot feed {what} {', '.join(map(str, missing))}: "
+                            f"no area is scored for it ({span})")
 
 
 def add_data_arguments(p: argparse.ArgumentParser) -> None:
@@ -170,7 +254,7 @@ def load_dataset(args: argparse.Namespace):
         if args.data or args.references or args.memberships:
             raise BoligmonitorError("--processed cannot be combined with --data, --references "
                                     "or --memberships: ingest those files into the store")
-        from boligmonitor.io.store import read_processed
+        from boligmonitor.datasets import read_processed
 
         return read_processed(args.processed)
     main_table = read_table(args.data)
@@ -190,11 +274,18 @@ def load_dataset(args: argparse.Namespace):
 
 def _cmd_assess(args: argparse.Namespace) -> int:
     from boligmonitor.disclosure import DEFAULT_MIN_CELL, suppress_assessment
-    from boligmonitor.io.writers import write_table
+    from boligmonitor.io.writers import check_table_path, write_table
     from boligmonitor.summary import summary_lines
 
+    # Everything the command line can check is checked before any work is done.
+    for path in (args.out, args.criteria_out):
+        if path:
+            check_table_path(path)
+    years = _list_years(args)
     data = load_dataset(args)
-    result = data.assess(list_years=_list_years(args), rules=args.rules)
+    result = data.assess(list_years=years, rules=args.rules)
+    if years is not None:
+        _check_fed(data, result, years, args.rules)
     # What the command prints and writes may be passed on: disclosure control by default.
     min_cell = DEFAULT_MIN_CELL if args.min_cell is None else args.min_cell
     if min_cell < 0:
@@ -203,15 +294,15 @@ def _cmd_assess(args: argparse.Namespace) -> int:
         result = suppress_assessment(result, indicators=data.indicators,
                                      criterion_values=data.criterion_values, min_cell=min_cell)
     for line in summary_lines(result, is_example=data.is_example):
-        print(line)
+        echo(line)
     # Example data must say so wherever it is shown, also in exported tables; so must the
     # readings of the law in force (the areas table carries them already).
     if args.out:
-        print(f"wrote {write_table(result.areas.assign(is_example=data.is_example), args.out)}")
+        echo(f"wrote {write_table(result.areas.assign(is_example=data.is_example), args.out)}")
     if args.criteria_out:
         crit = result.criteria.assign(options=result.options.describe(),
                                       is_example=data.is_example)
-        print(f"wrote {write_table(crit, args.criteria_out)}")
+        echo(f"wrote {write_table(crit, args.criteria_out)}")
     return 0
 
 
@@ -256,11 +347,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
         paths = write_report(content, out, progress=lambda _step: bar.update(1))
     cats = sum(1 for s in content.summary if s.category_id not in ("none", "undetermined"))
     mark = f" ({content.example_mark})" if content.is_example else ""
-    print(label("cli.report_summary", args.lang).format(
+    echo(label("cli.report_summary", args.lang).format(
         title=content.title, mark=mark, n_areas=len(content.summary), n_listed=cats,
         n_changed=len(content.changes), previous=content.previous_year or "-"))
     for path in paths:
-        print(f"wrote {path}")
+        echo(f"wrote {path}")
     return 0
 
 
@@ -297,9 +388,14 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     if not sep or not first.strip().isdigit() or not last.strip().isdigit():
         raise BoligmonitorError(f"--plan-period {args.plan_period!r}: allowed: A-B, "
                                 "e.g. 2021-2025")
+    if args.list_year is not None:
+        _check_governed([args.list_year], args.rules)
     data = load_dataset(args)
     result = data.assess(rules=args.rules)
+    if not len(result.areas):
+        raise BoligmonitorError("the data feeds no list year: nothing to chart")
     year = args.list_year or int(result.areas["list_year"].max())
+    _check_fed(data, result, [year], args.rules)
     warning = None
     if data.indicators is not None:
         warning = data.early_warning(year, rules=args.rules)
@@ -309,9 +405,9 @@ def _cmd_plot(args: argparse.Namespace) -> int:
                            plan_period=(int(first), int(last)), lang=args.lang,
                            is_example=data.is_example)
     if data.is_example:
-        print(data.example_note(args.lang))
+        echo(data.example_note(args.lang))
     paths = save_figures(figures, args.out, args.formats or FORMATS, dpi=args.dpi)
-    print(f"wrote {len(paths)} files ({len(figures)} charts) to {args.out}")
+    echo(f"wrote {len(paths)} files ({len(figures)} charts) to {args.out}")
     return 0
 
 
@@ -333,6 +429,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         "almenboligloven §§ 61 a-b.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the Python traceback of every error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     handlers: dict[str, Handler] = {}
     for add in COMMANDS:
@@ -341,6 +439,24 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         for name in set(sub.choices) - before:
             handlers[name] = handler
     return parser, handlers
+
+
+def _os_error(exc: OSError) -> str:
+    what = exc.strerror or str(exc)
+    if exc.filename is not None:
+        other = f" -> {exc.filename2}" if exc.filename2 is not None else ""
+        return f"{exc.filename}{other}: {what}"
+    return what
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe: send what is still buffered nowhere, so that the interpreter's own
+    flush at exit does not complain about the pipe either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's capture)
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -352,15 +468,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     try:
-        return handlers[args.command](args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DataWarning)
+            try:
+                code = handlers[args.command](args)
+            finally:
+                for w in caught:
+                    if isinstance(w.message, DataWarning):
+                        _echo_warning(w.message)
+                    else:  # not ours to judge: shown as Python would have shown it
+                        warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 141  # the shell's code for a command ended by a closed pipe (128 + SIGPIPE)
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        echo("interrupted", err=True)
+        return 130
     except DataValidationError as exc:
-        n = len(exc.problems)
-        where = f" in {exc.source}" if exc.source else ""
-        print(f"error: {n} problem{'s' if n != 1 else ''}{where}", file=sys.stderr)
-        print(exc.format(limit=200), file=sys.stderr)
+        if args.debug:
+            raise
+        _echo_problems(exc)
         return 2
     except BoligmonitorError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        if args.debug:
+            raise
+        echo(f"error: {exc}", err=True)
+        return 2
+    except OSError as exc:
+        # A path the user gave: a file that cannot be read, a directory that cannot be written.
+        if args.debug:
+            raise
+        echo(f"error: {_os_error(exc)}", err=True)
         return 2
 
 

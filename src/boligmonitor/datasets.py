@@ -1,23 +1,29 @@
-"""The :class:`Dataset` bundle (the four layouts plus provenance) and the bundled example data.
+"""The :class:`Dataset` bundle (the four layouts plus provenance) and the ways to get one: the
+bundled example data, tables read from files, a processed store.
 
-The example dataset covers the five areas of Viborg Kommune's boligsociale helhedsplan
-2021-2025. Its indicator and reference values are invented for illustration (``is_example`` is
-True, and every output built from it says "Eksempeldata"); its list memberships are the real
-published ones.
+A Dataset sits above the engine: its methods score it (:meth:`Dataset.assess`,
+:meth:`Dataset.early_warning`). The example dataset covers the five areas of Viborg Kommune's
+boligsociale helhedsplan 2021-2025; its indicator and reference values are invented for
+illustration (``is_example`` is True, and every output built from it says "Eksempeldata").
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-LAYOUT_NAMES = ("indicators", "criterion_values", "references", "memberships")
-SOURCE_COLUMNS = ["name", "sha256", "layout", "rows", "is_example"]
+from boligmonitor.criteria import assess
+from boligmonitor.io.example import example_files, example_hashes, example_metadata
+from boligmonitor.io.readers import read_table
+from boligmonitor.io.store import read_store
+from boligmonitor.labels import label
+from boligmonitor.schemas import LAYOUT_NAMES, SOURCE_COLUMNS
+from boligmonitor.warning import early_warning
+
+__all__ = ["LAYOUT_NAMES", "SOURCE_COLUMNS", "Dataset", "dataset_from_tables", "example_data",
+           "example_files", "example_hashes", "example_metadata", "read_processed"]
 
 
 @dataclass
@@ -60,16 +66,12 @@ class Dataset:
         >>> sorted(result.areas["category"].astype(str))[:2]
         ['ghettoomraade', 'none']
         """
-        from boligmonitor.criteria import assess
-
         return assess(self.indicators, self.references, self.memberships,
                       criterion_values=self.criterion_values, **kwargs)
 
     def early_warning(self, list_year: int, **kwargs):
         """The early warning for list year ``list_year + 1``: :func:`boligmonitor.warning.
         early_warning` on this dataset's tables (``rules``, ``options`` are passed on)."""
-        from boligmonitor.warning import early_warning
-
         return early_warning(self.indicators, self.references, self.memberships,
                              list_year=list_year, **kwargs)
 
@@ -77,43 +79,12 @@ class Dataset:
         """The note that the figures are invented, in ``lang``; empty for real data."""
         if not self.is_example:
             return ""
-        from boligmonitor.labels import label
-
         return label("text.example_data_note", lang)
 
     def __repr__(self) -> str:
         parts = [f"{n}={len(t)} rows" for n, t in self.tables().items()]
         mark = ", EXAMPLE DATA" if self.is_example else ""
         return f"Dataset({', '.join(parts)}{mark})"
-
-
-def _example_dir() -> Path:
-    return Path(str(resources.files("boligmonitor").joinpath("data", "example")))
-
-
-def example_files() -> dict[str, Path]:
-    """Return the paths of the bundled example files, by layout name.
-
-    Examples
-    --------
-    >>> sorted(example_files())
-    ['indicators', 'memberships', 'references']
-    """
-    d = _example_dir()
-    return {n: d / f"{n}.csv" for n in LAYOUT_NAMES if (d / f"{n}.csv").is_file()}
-
-
-def example_metadata() -> dict:
-    """Return the example data's metadata (title, the note that it is illustrative)."""
-    return json.loads((_example_dir() / "metadata.json").read_text(encoding="utf-8"))
-
-
-@cache
-def example_hashes() -> frozenset[str]:
-    """Return the sha256 of every bundled example file, to recognise them wherever they go."""
-    from boligmonitor.io.readers import sha256_of
-
-    return frozenset(sha256_of(p) for p in example_files().values())
 
 
 def example_data() -> Dataset:
@@ -129,8 +100,6 @@ def example_data() -> Dataset:
     >>> sorted(ds.indicators["area_name"].unique())
     ['Ellekonebakken', 'Houlkærvænget', 'Klostervænget', 'Ringparken', 'Vestervang']
     """
-    from boligmonitor.io.readers import read_table
-
     tables = {n: read_table(p, n) for n, p in example_files().items()}
     sources = pd.DataFrame([
         {"name": f"boligmonitor/data/example/{p.name}", "sha256": tables[n].attrs[
@@ -162,3 +131,14 @@ def dataset_from_tables(**tables: pd.DataFrame | None) -> Dataset:
     return Dataset(**{k: v for k, v in tables.items() if v is not None}, sources=sources,
                    is_example=is_example,
                    metadata=example_metadata() if is_example else {})
+
+
+def read_processed(processed_dir: str | Path = "data/processed") -> Dataset:
+    """Return the processed store written by :func:`~boligmonitor.io.store.ingest` as a
+    :class:`Dataset`.
+
+    Raises DataSourceError where the directory holds no processed data.
+    """
+    stored = read_store(processed_dir)
+    return Dataset(**stored.tables, sources=stored.sources, is_example=stored.is_example,
+                   metadata=stored.metadata)

@@ -1,4 +1,4 @@
-"""Jupyter support: the scoring results as readable HTML tables, and the notebooks' data.
+"""Jupyter support: the scoring results as readable HTML tables.
 
 In Jupyter an :class:`~boligmonitor.criteria.Assessment` displays through this module (the
 package registers :func:`assessment_html` with IPython on import, so the engine knows nothing of
@@ -17,8 +17,6 @@ data (area names) is escaped. Danish by default.
 from __future__ import annotations
 
 import html
-import os
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -26,8 +24,6 @@ import pandas as pd
 from boligmonitor import style
 from boligmonitor.labels import has_label, label, label_n
 from boligmonitor.summary import disagreements
-
-PROCESSED_ENV = "BOLIGMONITOR_PROCESSED"
 
 _CSS = """
 <style>
@@ -210,23 +206,6 @@ def assessment_html(
     parts.append(criteria_html(result.criteria, list_year, lang=lang))
     parts.append("</div>")
     return "".join(parts)
-
-
-def notebook_dataset(processed: str | Path | None = None):
-    """The data a notebook works on: the processed store at ``processed`` or named by the
-    environment variable ``BOLIGMONITOR_PROCESSED``, else the bundled example data.
-
-    The notebooks call this in their first cell, so that they run on the example data without
-    edits and on the user's own data when pointed at it.
-    """
-    from boligmonitor.datasets import example_data
-
-    where = processed if processed is not None else os.environ.get(PROCESSED_ENV) or None
-    if where is None:
-        return example_data()
-    from boligmonitor.io.store import read_processed
-
-    return read_processed(where)
 
 
 def year_changes(result: Any, *, lang: str = "da") -> pd.DataFrame:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from boligmonitor.schemas import escape_text
+
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "allowed"]
 
 
@@ -28,30 +30,73 @@ class DataValidationError(BoligmonitorError):
     """
 
     def __init__(self, problems: pd.DataFrame, *, source: str | None = None) -> None:
-        self.problems = problems.reindex(columns=PROBLEM_COLUMNS).reset_index(drop=True)
-        self.source = source
+        # Text from a file (a header, a cell, a file name) is shown escaped wherever the
+        # problems go: a control character or a bidi override never reaches a terminal raw.
+        self.problems = _escaped(problems.reindex(columns=PROBLEM_COLUMNS)
+                                 .reset_index(drop=True))
+        self.source = None if source is None else escape_text(str(source))
         n = len(self.problems)
         where = f" in {source}" if source else ""
         super().__init__(f"{n} problem{'s' if n != 1 else ''}{where}:\n{self.format()}")
 
     def format(self, limit: int | None = 50) -> str:
         """Return the problems as readable lines, one per problem."""
-        lines = []
-        rows = self.problems if limit is None else self.problems.head(limit)
-        for rec in rows.itertuples(index=False):
-            parts = [str(rec.file)]
-            if pd.notna(rec.row):
-                parts.append(f"row {int(rec.row)}")
-            if pd.notna(rec.column) and rec.column != "":
-                parts.append(f"column {rec.column!r}")
-            where = ", ".join(parts)
-            value = "" if pd.isna(rec.value) else f" value {rec.value!r}:"
-            no_allowed = pd.isna(rec.allowed) or rec.allowed == ""
-            allowed = "" if no_allowed else f" (allowed: {rec.allowed})"
-            lines.append(f"  {where}:{value} {rec.problem}{allowed}")
-        if limit is not None and len(self.problems) > limit:
-            lines.append(f"  ... and {len(self.problems) - limit} more")
-        return "\n".join(lines)
+        return format_problems(self.problems, limit)
+
+
+def _escaped(problems: pd.DataFrame) -> pd.DataFrame:
+    out = problems.copy()
+    for col in ("file", "column", "value", "problem", "allowed"):
+        out[col] = out[col].map(lambda v: escape_text(v) if isinstance(v, str) else v)
+    return out
+
+
+class DataWarning(UserWarning):
+    """A value that is possible but implausible (a percent typed as a fraction, an income in
+    thousands of kroner). ``problems`` lists them like :class:`DataValidationError`'s."""
+
+    def __init__(self, problems: pd.DataFrame, *, source: str | None = None) -> None:
+        self.problems = _escaped(problems.reindex(columns=PROBLEM_COLUMNS)
+                                 .reset_index(drop=True))
+        self.source = source
+        n = len(self.problems)
+        where = f" in {escape_text(source)}" if source else ""
+        super().__init__(f"{n} implausible value{'s' if n != 1 else ''}{where}:\n"
+                         + format_problems(self.problems))
+
+
+SHOWN_VALUE_CHARS = 80
+
+
+def _quoted(v: object) -> str:
+    # Text is escaped already (see _escaped); repr would double its backslashes. A long value
+    # is cut: the message must stay readable (a 5,000-character name is one line, not five
+    # thousand characters of it).
+    if isinstance(v, str):
+        if len(v) > SHOWN_VALUE_CHARS:
+            v = f"{v[:SHOWN_VALUE_CHARS - 20]}… ({len(v):,} characters)"
+        return f"'{v}'"
+    return repr(v)
+
+
+def format_problems(problems: pd.DataFrame, limit: int | None = 50) -> str:
+    """Return a problems table as readable lines, one per problem."""
+    lines = []
+    rows = problems if limit is None else problems.head(limit)
+    for rec in rows.itertuples(index=False):
+        parts = [str(rec.file)]
+        if pd.notna(rec.row):
+            parts.append(f"row {int(rec.row)}")
+        if pd.notna(rec.column) and rec.column != "":
+            parts.append(f"column {_quoted(rec.column)}")
+        where = ", ".join(parts)
+        value = "" if pd.isna(rec.value) else f" value {_quoted(rec.value)}:"
+        no_allowed = pd.isna(rec.allowed) or rec.allowed == ""
+        allowed = "" if no_allowed else f" (allowed: {rec.allowed})"
+        lines.append(escape_text(f"  {where}:{value} {rec.problem}{allowed}"))
+    if limit is not None and len(problems) > limit:
+        lines.append(f"  ... and {len(problems) - limit} more")
+    return "\n".join(lines)
 
 
 class RuleSetError(BoligmonitorError):

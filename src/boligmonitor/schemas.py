@@ -9,6 +9,7 @@ as ``float64`` with NaN for missing.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -38,6 +39,60 @@ REFERENCE_INDICATORS: tuple[str, ...] = ("share_convicted_18plus", "mean_gross_i
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
 
+#: The longest text a cell may hold, in characters (a name, an id, a municipality); a source
+#: (a publication, perhaps with its address) may be longer.
+TEXT_MAX_LENGTH = 200
+SOURCE_MAX_LENGTH = 1000
+
+# What a text cell may not hold: control characters (NUL, BEL, ESC, tab, line breaks, DEL),
+# invisible format characters (bidi overrides and isolates, zero-width characters, the BOM),
+# line and paragraph separators, surrogates, private-use and unassigned code points. Letters,
+# marks, digits, punctuation, symbols and spaces (also the no-break space) are allowed.
+FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+ALLOWED_TEXT = ("letters, digits, punctuation, symbols and spaces; no control characters "
+                "(such as NUL, BEL, ESC, tab or a line break), no invisible formatting "
+                "characters (such as bidi overrides U+202A-U+202E and U+2066-U+2069, "
+                "zero-width characters), no private-use or unassigned code points")
+
+#: Counts of persons above this are impossible for one area (more than live in Denmark).
+MAX_PERSONS = 10_000_000
+#: A mean yearly income above this many kroner is impossible for an area; one below the
+#: warning floor is probably written in thousands of kroner.
+MAX_INCOME_DKK = 10_000_000
+WARN_INCOME_BELOW_DKK = 10_000
+
+
+def is_allowed_char(ch: str) -> bool:
+    """Return True if a text cell may hold the character ``ch``."""
+    return unicodedata.category(ch) not in FORBIDDEN_CATEGORIES
+
+
+def forbidden_characters(text: str) -> list[str]:
+    """Return the characters of ``text`` that a text cell may not hold, in order, once each."""
+    if text.isprintable():  # the common case, and fast: printable text is all allowed
+        return []
+    return list(dict.fromkeys(ch for ch in text if not is_allowed_char(ch)))
+
+
+def escape_text(text: str) -> str:
+    r"""Return ``text`` with every character a text cell may not hold written as an escape
+    (``\x1b``, ``\u202e``), so that it can be shown on a terminal or in a message as it is.
+
+    >>> escape_text("Ring\x1b[31mparken\u202e")
+    'Ring\\x1b[31mparken\\u202e'
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if is_allowed_char(ch):
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else
+                       f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)
+
 
 @dataclass(frozen=True)
 class Column:
@@ -45,7 +100,11 @@ class Column:
 
     ``required`` columns must be present in the file; ``nullable`` ones may have empty cells.
     ``derivable_from`` names the (numerator, denominator) count columns from which a share
-    column may be derived when the file leaves it out.
+    column may be derived when the file leaves it out. ``max_length`` bounds a text column.
+    ``max_value`` is the largest possible value of a measure (larger is rejected);
+    ``warn_above`` the largest plausible one (larger is accepted with a warning).
+    ``is_small_share`` marks a share that is normally a few percent, so that a column of it in
+    percent may well hold only values below 1.
     """
 
     name: str
@@ -53,6 +112,10 @@ class Column:
     required: bool = True
     nullable: bool = True
     derivable_from: tuple[str, str] | None = None
+    max_length: int = TEXT_MAX_LENGTH
+    max_value: float | None = None
+    warn_above: float | None = None
+    is_small_share: bool = False
 
 
 # Count columns and the share they explain: share = numerator / denominator.
@@ -83,8 +146,11 @@ INDICATORS = [
         "share",
         derivable_from=SHARE_COUNTS["share_outside_work_education_18_64"],
     ),
+    # A quarter of an area's adults convicted in one year has never been seen; 0.95 is
+    # 0.95 % typed as a fraction.
     Column(
-        "share_convicted_18plus", "share", derivable_from=SHARE_COUNTS["share_convicted_18plus"]
+        "share_convicted_18plus", "share", derivable_from=SHARE_COUNTS["share_convicted_18plus"],
+        warn_above=0.25, is_small_share=True,
     ),
     Column(
         "share_basic_education_30_59",
@@ -110,14 +176,19 @@ CRITERION_VALUES = [
     Column("residents", "count"),
     Column("share_non_western", "share", required=False),
     Column("share_outside_work_education_18_64", "share", required=False),
-    Column("share_convicted_18plus", "share", required=False),
-    Column("convicted_ratio_to_national", "ratio", required=False),
+    Column("share_convicted_18plus", "share", required=False, warn_above=0.25,
+           is_small_share=True),
+    # 100 times the national share is more than every adult of the area; an area's mean
+    # income ten times its region's is not a public housing area. A ratio written in percent
+    # (189 for 1.89, 65.5 for 0.655) is caught by these bounds.
+    Column("convicted_ratio_to_national", "ratio", required=False, max_value=100.0),
     # What a list states about its relative conviction line: the national average, or the line
     # itself for the main list (e.g. "2,2 pct." for 3 x). One value per list year.
-    Column("convicted_national_share", "share", required=False),
-    Column("convicted_threshold_share", "share", required=False),
+    Column("convicted_national_share", "share", required=False, warn_above=0.25,
+           is_small_share=True),
+    Column("convicted_threshold_share", "share", required=False, is_small_share=True),
     Column("share_basic_education_30_59", "share", required=False),
-    Column("income_ratio_to_region", "ratio", required=False),
+    Column("income_ratio_to_region", "ratio", required=False, max_value=10.0),
 ]
 
 REFERENCES = [
@@ -125,14 +196,14 @@ REFERENCES = [
     Column("scope", "scope", nullable=False),
     Column("indicator", "indicator", nullable=False),
     Column("value", "money", nullable=False),
-    Column("source", "text", nullable=False),
+    Column("source", "text", nullable=False, max_length=SOURCE_MAX_LENGTH),
 ]
 
 MEMBERSHIPS = [
     Column("area_id", "text", nullable=False),
     Column("list_year", "year", nullable=False),
     Column("category", "category", nullable=False),
-    Column("source", "text", nullable=False),
+    Column("source", "text", nullable=False, max_length=SOURCE_MAX_LENGTH),
     Column("coverage", "coverage", required=False),
     Column("status", "status", required=False),
 ]
@@ -143,6 +214,11 @@ LAYOUTS: dict[str, list[Column]] = {
     "references": REFERENCES,
     "memberships": MEMBERSHIPS,
 }
+
+LAYOUT_NAMES: tuple[str, ...] = tuple(LAYOUTS)
+
+# The record of one source file in a dataset or a processed store.
+SOURCE_COLUMNS = ["name", "sha256", "layout", "rows", "is_example"]
 
 # The key that makes a row unique in each layout.
 KEYS: dict[str, tuple[str, ...]] = {

@@ -2,10 +2,14 @@
 
 :func:`table_problems` returns every problem at once as a table (file, row, column, value,
 problem, allowed); :func:`check_table` raises :class:`~boligmonitor.errors.DataValidationError`
-carrying that table. The checks are vectorised, so they also serve large derived tables.
+carrying that table. :func:`table_warnings` returns the values that are possible but
+implausible, in the same form. The checks are vectorised, so they also serve large derived
+tables.
 """
 
 from __future__ import annotations
+
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -13,10 +17,13 @@ import pandas as pd
 from boligmonitor.errors import PROBLEM_COLUMNS, DataValidationError
 from boligmonitor.rules import governing_rules
 from boligmonitor.schemas import (
+    ALLOWED_TEXT,
     CATEGORY_IDS,
     COVERAGES,
     KEYS,
     LAYOUTS,
+    MAX_INCOME_DKK,
+    MAX_PERSONS,
     MEMBERSHIP_STATUSES,
     NO_LIST,
     NUMERIC_KINDS,
@@ -24,8 +31,12 @@ from boligmonitor.schemas import (
     REGIONS,
     SHARE_COUNTS,
     TEXT_KINDS,
+    WARN_INCOME_BELOW_DKK,
     YEAR_MAX,
     YEAR_MIN,
+    Column,
+    escape_text,
+    forbidden_characters,
 )
 
 #: Default tolerance when a share and its counts are both given: half of 0.1 percentage point,
@@ -57,6 +68,37 @@ def _rows(df: pd.DataFrame, mask: pd.Series | np.ndarray, rows: pd.Series, sourc
         "problem": problem,
         "allowed": allowed,
     })
+
+
+def _char_name(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return f"{escape_text(ch)} ({name.lower() if name else 'a control character'})"
+
+
+def _text_problems(s: pd.Series, col: Column) -> tuple[pd.Series, pd.Series, dict[str, str]]:
+    """Masks of the cells with forbidden characters and of the too long ones, and for each
+    bad value a description of its forbidden characters."""
+    values = s.dropna()
+    bad_chars: dict[str, str] = {}
+    for v in values.unique():
+        chars = forbidden_characters(str(v))
+        if chars:
+            bad_chars[v] = ", ".join(_char_name(ch) for ch in chars)
+    has_bad = s.isin(list(bad_chars)) & s.notna() if bad_chars else pd.Series(False, s.index)
+    too_long = s.notna() & (s.astype("string").str.len() > col.max_length).fillna(False)
+    return has_bad.astype(bool), too_long.astype(bool), bad_chars
+
+
+def _upper_bound(col: Column) -> tuple[float, str] | None:
+    """The largest possible value of a measure column, and why."""
+    if col.max_value is not None:
+        return col.max_value, f"at most {col.max_value:g}; a ratio written in percent must be " \
+            "declared unit = \"percent\" in a mapping"
+    if col.kind in {"count", "fte"}:
+        return MAX_PERSONS, f"at most {MAX_PERSONS:,} persons (more than live in Denmark)"
+    if col.kind == "money" and col.name != "value":
+        return MAX_INCOME_DKK, f"at most {MAX_INCOME_DKK:,} DKK"
+    return None
 
 
 def _fmt(x: float) -> str:
@@ -91,12 +133,37 @@ def table_problems(
         vals = df[column] if values is None else values
         out.append(_rows(df, mask, rows, source, column, vals, problem, allowed))
 
+    # A value that is not finite is reported once, here; every later check sees it as missing.
+    for col in LAYOUTS[layout]:
+        is_measure = col.kind in NUMERIC_KINDS or col.kind == "year"
+        if col.name in df.columns and is_measure and pd.api.types.is_numeric_dtype(df[col.name]):
+            infinite = df[col.name].notna() & ~np.isfinite(df[col.name].astype("float64"))
+            if infinite.any():
+                add(infinite, col.name, "not a finite number", "a finite number")
+                df = df.copy()
+                df[col.name] = df[col.name].where(~infinite)
+
     for col in LAYOUTS[layout]:
         if col.name not in df.columns:
             continue
         s = df[col.name]
         if not col.nullable:
             add(s.isna(), col.name, "empty cell in a column that must have a value")
+        is_measure = col.kind in NUMERIC_KINDS or col.kind == "year"
+        if is_measure and pd.api.types.is_numeric_dtype(s):
+            bound = _upper_bound(col)
+            if bound is not None:
+                add(s.notna() & (s > bound[0]), col.name, "value too large to be real",
+                    bound[1])
+        if col.kind == "text":
+            has_bad, too_long, bad_chars = _text_problems(s, col)
+            if has_bad.any():
+                desc = s[has_bad].map(bad_chars)
+                for d in desc.unique():
+                    add(has_bad & (s.map(bad_chars) == d), col.name,
+                        f"text holds characters a text cell may not hold: {d}", ALLOWED_TEXT)
+            add(too_long & ~has_bad, col.name, "text too long",
+                f"at most {col.max_length} characters")
         if col.kind in _ALLOWED_TEXT:
             allowed = _ALLOWED_TEXT[col.kind]
             add(s.notna() & ~s.isin(allowed), col.name, f"unknown {col.kind}", ", ".join(allowed))
@@ -119,6 +186,8 @@ def table_problems(
             "a reference share must be above 0 and at most 1", "a fraction in (0, 1]")
         add(v.notna() & (ind == "mean_gross_income_15_64") & (v <= 0), "value",
             "a reference income must be above 0", "> 0")
+        add(v.notna() & (ind == "mean_gross_income_15_64") & (v > MAX_INCOME_DKK), "value",
+            "value too large to be real", f"at most {MAX_INCOME_DKK:,} DKK")
 
     if layout == "indicators":
         for share, (num, den) in SHARE_COUNTS.items():
@@ -217,6 +286,56 @@ def _membership_problems(df: pd.DataFrame, rows: pd.Series, source: str) -> list
                          "more than one coverage for the same list year and category",
                          "one coverage per list year and category"))
     return out
+
+
+def table_warnings(
+    df: pd.DataFrame,
+    layout: str,
+    *,
+    source: str = "<table>",
+    rows: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Return the values of ``df`` that are possible but implausible, as a problems table.
+
+    A share above its column's ``warn_above`` (a conviction share of 0.95 is 0.95 % typed as
+    a fraction); a mean income below :data:`~boligmonitor.schemas.WARN_INCOME_BELOW_DKK` kroner
+    (probably written in thousands).
+    """
+    if rows is None:
+        rows = pd.Series(np.arange(1, len(df) + 1), index=df.index)
+    rows = pd.Series(np.asarray(rows), index=df.index)
+    out: list[pd.DataFrame] = []
+    income = "mean_gross_income_15_64"
+    for col in LAYOUTS[layout]:
+        if col.name not in df.columns or not pd.api.types.is_numeric_dtype(df[col.name]):
+            continue
+        s = df[col.name]
+        if col.warn_above is not None:
+            out.append(_rows(df, s.notna() & (s > col.warn_above), rows, source, col.name, s,
+                             f"unusually high: above {col.warn_above:g}",
+                             "a fraction from 0 to 1: is it a percent typed as a fraction? "
+                             "(declare unit = \"percent\" in a mapping)"))
+        if col.name == income:
+            out.append(_rows(df, s.notna() & (s > 0) & (s < WARN_INCOME_BELOW_DKK), rows,
+                             source, col.name, s,
+                             f"unusually low for a mean yearly income: below "
+                             f"{WARN_INCOME_BELOW_DKK:,} DKK",
+                             "kroner: is it in thousands? (declare unit = \"thousand_dkk\")"))
+    if layout == "references" and {"indicator", "value"} <= set(df.columns):
+        v, ind = df["value"], df["indicator"]
+        conv = next(c for c in LAYOUTS["indicators"] if c.name == "share_convicted_18plus")
+        out.append(_rows(df, v.notna() & (ind == conv.name) & (v > conv.warn_above), rows,
+                         source, "value", v, f"unusually high: above {conv.warn_above:g}",
+                         "a fraction from 0 to 1: is it a percent typed as a fraction?"))
+        out.append(_rows(df, v.notna() & (ind == income) & (v > 0)
+                         & (v < WARN_INCOME_BELOW_DKK), rows, source, "value", v,
+                         f"unusually low for a mean yearly income: below "
+                         f"{WARN_INCOME_BELOW_DKK:,} DKK", "kroner: is it in thousands?"))
+    found = [o for o in out if len(o)]
+    if not found:
+        return pd.DataFrame(columns=PROBLEM_COLUMNS)
+    return pd.concat(found, ignore_index=True).sort_values(
+        ["row", "column"], kind="stable", ignore_index=True)
 
 
 def check_table(df: pd.DataFrame, layout: str, *, source: str = "<table>",

@@ -96,6 +96,7 @@ def early_warning(
     list_year: int,
     rules: RuleSet | str | Path | None = None,
     options: Options | None = None,
+    validate: bool = True,
 ) -> EarlyWarning:
     """Warn about list year ``list_year + 1`` from the data known at list year ``list_year``.
 
@@ -161,7 +162,8 @@ def early_warning(
         )
     boundaries = pd.concat(parts, ignore_index=True)
     projection = assess(
-        extended, refs_ext, memberships, list_years=[target], rules=ruleset, options=options
+        extended, refs_ext, memberships, list_years=[target], rules=ruleset, options=options,
+        validate=validate,
     )
     proj_areas = projection.areas.assign(
         is_projection=True, repeated_years=",".join(map(str, added))

@@ -9,8 +9,6 @@ the previous file intact and never a half-written one.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 
 from boligmonitor import style
+from boligmonitor.io.atomic import write_atomic
 
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 
@@ -101,15 +100,7 @@ def save_figure(fig: Figure, path: str | Path, dpi: int = 300) -> Path:
                          f"{', '.join('.' + f for f in FORMATS)}")
     path.parent.mkdir(parents=True, exist_ok=True)
     data = figure_bytes(fig, fmt, dpi)  # rendered before the temporary file exists
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, data, fsync=False)
 
 
 def save_figures(

@@ -49,7 +49,7 @@ UNITS: dict[str, dict[str, float]] = {
 DEFAULT_UNIT = {"share": "fraction", "ratio": "ratio", "money": "dkk", "count": "persons",
                 "fte": "persons"}
 
-ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1")
+ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16")
 TOP_KEYS = {"layout", "encoding", "separator", "decimal", "thousands", "sheet", "header_row",
             "na_values", "ignore", "columns", "constants", "values"}
 COLUMN_KEYS = {"column", "unit"}

@@ -11,15 +11,23 @@ Writes are atomic: new table files get new names (never overwriting a current on
 manifest refers to removed. A failure at any point before the manifest is replaced leaves the
 previous processed data exactly as it was. Nothing in the store depends on the clock, so
 ingesting the same file twice changes no byte.
+
+One writer at a time: an ingest holds the lock file ``.ingest.lock`` in the directory from
+reading the manifest to replacing it, so two ingests started together both land (the second
+waits for the first, up to ``lock_timeout`` seconds, then fails saying so). Under the lock, an
+ingest also removes the temporary files a killed ingest left behind: only files named as
+:func:`boligmonitor.io.atomic.write_atomic` names the temporary files of the store's own files.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
-import os
-import tempfile
+import re
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,16 +35,33 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from boligmonitor.datasets import LAYOUT_NAMES, SOURCE_COLUMNS, Dataset, example_hashes
 from boligmonitor.errors import DataSourceError, DataValidationError
+from boligmonitor.io.atomic import leftover_target, write_atomic
+from boligmonitor.io.example import example_hashes, example_metadata
 from boligmonitor.io.mapping import Mapping, read_mapping
 from boligmonitor.io.readers import read_table, sha256_of
-from boligmonitor.schemas import KEYS, REPLACE_KEYS, TEXT_KINDS, columns, spec
+from boligmonitor.schemas import (
+    KEYS,
+    LAYOUT_NAMES,
+    REPLACE_KEYS,
+    SOURCE_COLUMNS,
+    TEXT_KINDS,
+    columns,
+    spec,
+)
 from boligmonitor.validation import table_problems
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
 SOURCE_COL = "source_sha256"
+LOCK_FILE = ".ingest.lock"
+#: How long an ingest waits for another one into the same directory, in seconds.
+LOCK_TIMEOUT = 600.0
+# The names of the store's own files: a temporary file is a leftover only if it was one of these.
+_STORE_FILE = re.compile(
+    r"^(?:" + re.escape(MANIFEST) + r"|(?:" + "|".join(map(re.escape, LAYOUT_NAMES))
+    + r")-[0-9a-f]{12}\.parquet)$"
+)
 
 
 @dataclass
@@ -45,6 +70,10 @@ class IngestResult:
 
     processed_dir: Path
     actions: list[dict] = field(default_factory=list)
+    #: Seconds this ingest waited for another ingest into the same directory to finish.
+    waited_s: float = 0.0
+    #: Temporary files of a killed earlier ingest that this one removed.
+    leftovers_removed: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -52,6 +81,9 @@ class IngestResult:
 
     def summary_lines(self) -> list[str]:
         lines = []
+        if self.waited_s > 0:
+            lines.append(f"waited {self.waited_s:.1f} s for another ingest into "
+                         f"{self.processed_dir} to finish")
         for a in self.actions:
             if a["action"] == "unchanged":
                 lines.append(f"{a['name']}: already ingested (sha256 {a['sha256'][:12]}), "
@@ -62,6 +94,9 @@ class IngestResult:
                 reps = ", ".join(f"{r['rows']} rows from {r['name']}" for r in a["replaced"])
                 line += f"; replaced {reps}"
             lines.append(line)
+        if self.leftovers_removed:
+            lines.append("removed temporary files a killed ingest left behind: "
+                         + ", ".join(self.leftovers_removed))
         lines.append(f"processed data in {self.processed_dir}")
         return lines
 
@@ -110,8 +145,20 @@ def spec_kind(layout: str, column: str) -> str | None:
         return None
 
 
-def read_processed(processed_dir: str | Path = "data/processed") -> Dataset:
-    """Return the processed store as a :class:`~boligmonitor.datasets.Dataset`.
+@dataclass(frozen=True)
+class StoredTables:
+    """What a processed store holds now: its tables by layout, the sources behind their rows,
+    and whether (and with what note) they are the bundled example data."""
+
+    tables: dict[str, pd.DataFrame]
+    sources: pd.DataFrame
+    is_example: bool
+    metadata: dict
+
+
+def read_store(processed_dir: str | Path = "data/processed") -> StoredTables:
+    """Return what the processed store holds now (see :func:`boligmonitor.datasets.
+    read_processed` for the same as a Dataset).
 
     Raises DataSourceError where the directory holds no processed data.
     """
@@ -128,25 +175,85 @@ def read_processed(processed_dir: str | Path = "data/processed") -> Dataset:
     )
     out = {n: t.drop(columns=[SOURCE_COL]) for n, t in tables.items()}
     is_example = bool(sources["is_example"].any()) if len(sources) else False
-    meta: dict = {}
-    if is_example:
-        from boligmonitor.datasets import example_metadata
-
-        meta = example_metadata()
-    return Dataset(**out, sources=sources, is_example=is_example, metadata=meta)
+    return StoredTables(out, sources, is_example, example_metadata() if is_example else {})
 
 
-def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+@contextlib.contextmanager
+def store_lock(processed_dir: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[float]:
+    """Hold the store's writer lock; yield the seconds waited for it.
+
+    Raises DataSourceError when another ingest holds it for longer than ``timeout`` seconds,
+    or when the lock file cannot be created (a directory the user may not write to).
+    """
+    from filelock import FileLock, Timeout
+
+    path = processed_dir / LOCK_FILE
+    lock = FileLock(path)
+    waited = 0.0
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            start = time.monotonic()
+            try:
+                lock.acquire(timeout=timeout)
+                waited = max(time.monotonic() - start, 1e-3)
+            except Timeout:
+                raise DataSourceError(
+                    f"{processed_dir}: another ingest into this directory is still running "
+                    f"(it holds {path}); waited {timeout:.0f} s. Try again when it has finished"
+                ) from None
+    except OSError as exc:
+        raise DataSourceError(
+            f"{processed_dir}: cannot write to the processed directory: "
+            f"{exc.strerror or exc}"
+        ) from None
+    try:
+        yield waited
+    finally:
+        lock.release()
+
+
+def _remove_leftovers(processed_dir: Path) -> list[str]:
+    """Remove temporary files of the store's own files that a killed ingest left behind.
+
+    Called with the lock held, so no other ingest is writing: every such file is a leftover.
+    """
+    removed = []
+    for p in sorted(processed_dir.iterdir()):
+        target = leftover_target(p.name)
+        if target is not None and _STORE_FILE.match(target) and p.is_file() \
+                and not p.is_symlink():
+            p.unlink(missing_ok=True)
+            removed.append(p.name)
+    return removed
+
+
+def _identity_conflicts(new: pd.DataFrame, path: str, stored: pd.DataFrame,
+                        by_sha: dict[str, dict], layout: str) -> pd.DataFrame:
+    """Rows of ``new`` whose area name, municipality or region differ from the stored ones."""
+    attrs = [a for a in ("area_name", "municipality", "region") if a in new.columns]
+    if layout not in ("indicators", "criterion_values") or not len(stored) or not attrs:
+        return pd.DataFrame()
+    firsts = stored.groupby("area_id", sort=False).first()
+    rows = []
+    for attr in attrs:
+        old = new["area_id"].map(firsts[attr])
+        src = new["area_id"].map(firsts[SOURCE_COL])
+        bad = old.notna() & new[attr].notna() & (new[attr] != old)
+        seen: set[tuple[str, str]] = set()
+        for i in new.index[bad.fillna(False).to_numpy(dtype=bool)]:
+            key = (new.at[i, "area_id"], new.at[i, attr])
+            if key in seen:  # one problem per area and value, not one per year
+                continue
+            seen.add(key)
+            name = by_sha.get(src[i], {}).get("name", "an earlier file")
+            rows.append({
+                "file": path, "row": pd.NA, "column": attr, "value": new.at[i, attr],
+                "problem": f"area_id {key[0]!r} is stored with {attr} {old[i]!r} (from {name})",
+                "allowed": f"one {attr} per area_id across every ingested file",
+            })
+    return pd.DataFrame(rows)
 
 
 def _parquet_bytes(df: pd.DataFrame) -> bytes:
@@ -170,6 +277,7 @@ def ingest(
     mapping: str | Path | Mapping | None = None,
     sheet: str | None = None,
     header_row: int | None = None,
+    lock_timeout: float = LOCK_TIMEOUT,
 ) -> IngestResult:
     """Validate files and merge them into the processed store, atomically.
 
@@ -178,6 +286,9 @@ def ingest(
     manifest (same sha256) changes nothing. Rows of a newer file replace the rows with the same
     key (area and year; area and list year; year, scope and indicator; for memberships the
     whole list year), and the manifest records which rows of which file were replaced.
+
+    One ingest into a directory at a time: the merge waits for another ingest's lock (up to
+    ``lock_timeout`` seconds), so two ingests started together both land.
     """
     if isinstance(files, str | Path):
         files = [files]
@@ -196,7 +307,30 @@ def ingest(
         raise DataValidationError(pd.concat(problems, ignore_index=True),
                                   source=", ".join(map(str, files)))
 
-    manifest = read_manifest(processed_dir) if processed_dir.exists() else _empty_manifest()
+    created = not processed_dir.exists()
+    try:
+        processed_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataSourceError(f"{processed_dir}: cannot create the processed directory: "
+                              f"{exc.strerror or exc}") from None
+    try:
+        with store_lock(processed_dir, lock_timeout) as waited:
+            result = _merge(parsed, processed_dir, mapping_sha)
+            result.waited_s = waited
+            result.leftovers_removed = _remove_leftovers(processed_dir)
+    except BaseException:
+        if created:  # leave no trace of a directory this failed ingest made
+            (processed_dir / LOCK_FILE).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                processed_dir.rmdir()
+        raise
+    return result
+
+
+def _merge(parsed: list[pd.DataFrame], processed_dir: Path,
+           mapping_sha: str | None) -> IngestResult:
+    """Merge validated tables into the store; the caller holds the store's lock."""
+    manifest = read_manifest(processed_dir)
     tables = _read_current(processed_dir, manifest) if manifest["tables"] else {}
     by_sha = {s["sha256"]: s for s in manifest["sources"]}
     result = IngestResult(processed_dir)
@@ -216,6 +350,9 @@ def ingest(
         if old is not None:
             key = list(REPLACE_KEYS[lay])
             hit = old.set_index(key).index.isin(new.set_index(key).index)
+            conflicts = _identity_conflicts(new, meta["path"], old[~hit], by_sha, lay)
+            if len(conflicts):
+                raise DataValidationError(conflicts, source=meta["path"])
             if hit.any():
                 for src_sha, n in old.loc[hit, SOURCE_COL].value_counts(sort=False).items():
                     src = by_sha[src_sha]
@@ -250,7 +387,6 @@ def ingest(
         raise DataValidationError(pd.concat(merged_problems, ignore_index=True),
                                   source=f"{processed_dir} after merging")
 
-    processed_dir.mkdir(parents=True, exist_ok=True)
     entries = {}
     for lay in LAYOUT_NAMES:
         if lay not in tables:
@@ -259,11 +395,11 @@ def ingest(
         fname = f"{lay}-{hashlib.sha256(data).hexdigest()[:12]}.parquet"
         target = processed_dir / fname
         if not target.exists():
-            _write_bytes_atomic(target, data)
+            write_atomic(target, data)
         entries[lay] = {"file": fname, "rows": len(tables[lay])}
     manifest["tables"] = entries
     text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    _write_bytes_atomic(processed_dir / MANIFEST, text.encode("utf-8"))
+    write_atomic(processed_dir / MANIFEST, text.encode("utf-8"))
     referenced = {e["file"] for e in entries.values()}
     for stale in processed_dir.glob("*-*.parquet"):
         if stale.name not in referenced and stale.name.split("-")[0] in LAYOUT_NAMES:

@@ -10,39 +10,25 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from boligmonitor.io.atomic import write_atomic
 from boligmonitor.microdata.engine import AggregateOptions, Aggregates, Source, aggregate
 
 INDICATORS_FILE = "indicators.parquet"
 REFERENCES_FILE = "references.parquet"
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _write_atomic(frame: pd.DataFrame, path: Path, metadata: dict[str, str]) -> None:
     table = pa.Table.from_pandas(frame, preserve_index=False)
     # Replace pandas' own metadata (which names the pandas version) with ours.
     table = table.replace_schema_metadata({k.encode(): v.encode() for k, v in metadata.items()})
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp)
-        # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # The package's one atomic writer (it also gives the file the mode the umask says).
+    write_atomic(path, lambda tmp: pq.write_table(table, tmp), fsync=False)
 
 
 def write_aggregates(

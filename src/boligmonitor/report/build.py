@@ -161,11 +161,14 @@ def build_report(
     date: str | dt.date | None = None,
     warning_margin: float = DEFAULT_WARNING_MARGIN,
     assessment: Assessment | None = None,
+    validate: bool = True,
 ) -> ReportContent:
     """Assemble the report on ``data`` for ``list_year`` (default: the latest the data allows).
 
     ``assessment`` may be given to reuse a scoring already made with the same data, rules and
-    options; otherwise the list year and the year before are scored here.
+    options; otherwise the list year and the year before are scored here. ``validate=False``
+    skips the table checks of the scoring for tables already valid (every renderer escapes and
+    bounds the texts it places on its own).
     """
     if lang not in ("da", "en"):
         raise ReportError(f"unknown language {lang!r} (allowed: da, en)")
@@ -180,7 +183,7 @@ def build_report(
         raise ReportError(f"no rule set governs list year {list_year}; give one with --rules")
     if assessment is None:
         # Every list year up to N: the charts show the trend across the plan period.
-        assessment = data.assess(rules=ruleset, options=options)
+        assessment = data.assess(rules=ruleset, options=options, validate=validate)
     assessment = _until(assessment, list_year)
     areas_all = assessment.areas
     if not (areas_all["list_year"] == list_year).any():
@@ -218,7 +221,7 @@ def build_report(
                               crit_now["criterion"], crit_now["is_met"], strict=True)
     }
     cat_now = dict(zip(now["area_id"].astype(str), now["category"].astype(str), strict=True))
-    ew = early_warning(data, list_year, ruleset, options)
+    ew = early_warning(data, list_year, ruleset, options, validate=validate)
     warnings = warning_flags(ew, lang, warning_margin, met_now, cat_now)
 
     summaries: list[AreaSummary] = []

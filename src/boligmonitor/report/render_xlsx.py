@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from boligmonitor.io.writers import set_text_cell
 from boligmonitor.report.build import MISSING, SUPPRESSED, VALUE, ReportContent, Shown, Table
 from boligmonitor.report.safe_text import visible
 from boligmonitor.report.zipfix import pin_zip
@@ -34,7 +35,6 @@ NUMBER_FORMATS = {
     "int": "#,##0",
     "year": "0",
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="EDEDED")
 _SUPPRESSED_FONT = Font(italic=True, color="6A3D9A")
@@ -45,11 +45,9 @@ _SHEET_NAME_BAD = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
 def set_text(cell, text: str) -> None:
-    """Write ``text`` into ``cell`` as inert text: never a formula, whatever it begins with."""
-    cell.value = text
-    cell.data_type = "s"
-    if text.startswith(_FORMULA_START):
-        cell.quotePrefix = True
+    """Write ``text`` into ``cell`` as inert text: never a formula, whatever it begins with
+    (the package's one rule, :func:`boligmonitor.io.writers.set_text_cell`)."""
+    set_text_cell(cell, text)
 
 
 def _write(cell, s: Shown) -> None:

@@ -13,13 +13,14 @@ from boligmonitor.report.formatting import category_name, classification_name, i
 from boligmonitor.rules import RuleSet, governing_rules
 
 
-def early_warning(data: Dataset, list_year: int, ruleset: RuleSet | None, options: Options):
+def early_warning(data: Dataset, list_year: int, ruleset: RuleSet | None, options: Options,
+                  *, validate: bool = True):
     """The early warning for list year N+1, where the data (layout a) and a rule set allow."""
     if data.indicators is None:
         return None
     if ruleset is None and governing_rules(list_year + 1) is None:
         return None
-    return data.early_warning(list_year, rules=ruleset, options=options)
+    return data.early_warning(list_year, rules=ruleset, options=options, validate=validate)
 
 
 def warning_for_chart(ew, ind_sup, data: Dataset):

@@ -1,0 +1,134 @@
+"""The command line under careless use: every user error is one clear line and exit code 2,
+never a traceback; a closed pipe ends quietly; nothing printed carries a raw control
+character."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import boligmonitor as bm
+from boligmonitor.cli import main
+
+SRC = str(Path(bm.__file__).resolve().parents[1])
+RAW_CONTROL = [chr(c) for c in range(0x20) if chr(c) != "\n"] + ["\x7f", "\u202e", "\u2066"]
+
+
+def _one_error_line(capsys) -> str:
+    cap = capsys.readouterr()
+    assert "Traceback" not in cap.err
+    lines = cap.err.strip().splitlines()
+    assert len(lines) == 1, cap.err
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def recent_data(tmp_path_factory, example):
+    """Indicators from 2015 on only: the first lists they can feed are years later."""
+    d = tmp_path_factory.mktemp("recent")
+    ind = example.indicators[example.indicators["year"] >= 2015]
+    ind.to_parquet(d / "ind.parquet", index=False)
+    example.references.to_csv(d / "refs.csv", index=False)
+    return ["--data", str(d / "ind.parquet"), "--references", str(d / "refs.csv")]
+
+
+@pytest.mark.parametrize("args, says", [
+    (["plot", "--list-year", "2040"], "cannot feed list year 2040"),
+    (["plot", "--list-year", "2011", "RECENT"], "cannot feed list year 2011"),
+    (["plot", "--list-year", "1999"], "list year 1999"),
+    (["assess", "--list-years", "2025-2020"], "first year is after the last"),
+    (["assess", "--list-year", "2010", "RECENT"], "cannot feed list year 2010"),
+    (["assess", "--list-year", "2040"], "cannot feed list year 2040"),
+    (["assess", "--list-year", "2005"], "--rules"),
+])
+def test_a_list_year_the_data_or_the_law_cannot_give_is_one_line_and_exit_2(
+        args, says, capsys, tmp_path, recent_data):
+    if "RECENT" in args:
+        args = [a for a in args if a != "RECENT"] + recent_data
+    if args[0] == "plot":
+        args = [*args, "--out", str(tmp_path / "figs"), "--format", "png"]
+    assert main(args) == 2
+    line = _one_error_line(capsys)
+    assert says in line
+    assert "rules=" not in line  # the command line's words, not Python's
+    assert not (tmp_path / "figs").exists()
+
+
+def test_an_output_suffix_is_checked_before_any_work(capsys, tmp_path):
+    assert main(["assess", "--list-year", "2021", "--out", str(tmp_path / "x.json")]) == 2
+    cap = capsys.readouterr()
+    assert cap.out == ""  # nothing scored and printed before the refusal
+    assert ".json" in cap.err and len(cap.err.strip().splitlines()) == 1
+
+
+def test_an_unreadable_path_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
+    target = tmp_path / "out.csv"
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(target))
+
+    import boligmonitor.io.atomic as atomic
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", refused)
+    assert main(["assess", "--list-year", "2021", "--out", str(target)]) == 2
+    line = _one_error_line(capsys)
+    assert str(target) in line and "Permission denied" in line
+
+
+def test_debug_shows_the_traceback_of_a_user_error(capsys):
+    with pytest.raises(bm.BoligmonitorError):
+        main(["--debug", "assess", "--list-years", "2025-2020"])
+
+
+def test_a_bug_is_not_hidden(monkeypatch):
+    import boligmonitor.io.readers as readers
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(readers, "read_table", broken)
+    with pytest.raises(KeyError):
+        main(["validate", "x.csv"])
+
+
+def test_a_closed_pipe_ends_the_command_quietly():
+    env = {**os.environ, "PYTHONPATH": SRC}
+    p = subprocess.Popen([sys.executable, "-m", "boligmonitor.cli", "assess"], env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()  # the reader is gone before the first line (like `| head -0`)
+    err = p.stderr.read().decode()
+    p.wait(timeout=120)
+    assert "Traceback" not in err and "BrokenPipe" not in err
+    assert err == ""
+    assert p.returncode in (0, 141)
+
+
+def test_validate_reports_every_problem_of_every_file(tmp_path, capsys):
+    good = bm.example_files()["memberships"]
+    a = tmp_path / "a.csv"
+    a.write_text("area_id,list_year,category,source\nx,2021,ghetto,s\n", encoding="utf-8")
+    b = tmp_path / "b.csv"
+    b.write_text("area_id,list_year,category,source\ny,1800,parallelsamfund,s\n",
+                 encoding="utf-8")
+    assert main(["validate", str(a), str(good), str(b)]) == 2
+    cap = capsys.readouterr()
+    assert f"{good}: valid memberships" in cap.out
+    assert "value 'ghetto'" in cap.err and "value 1800" in cap.err
+    assert "2 of 3 files invalid" in cap.err
+
+
+def test_nothing_printed_from_a_hostile_file_reaches_the_terminal_raw(tmp_path, capsys):
+    name = tmp_path / "bad\x1b[2Jname\u202e.csv"
+    name.write_text("area_id,list_year,category,source,col\x07\u202eumn\n"
+                    "x\x1b[31m,2021,udsat\u202e,s\x00,1\n", encoding="utf-8")
+    assert main(["validate", str(name)]) == 2
+    assert main(["ingest", str(name), "--processed", str(tmp_path / "p")]) == 2
+    cap = capsys.readouterr()
+    printed = cap.out + cap.err
+    assert "\\x1b" in printed and "\\u202e" in printed  # shown, escaped
+    assert not [c for c in RAW_CONTROL if c in printed]
