@@ -29,6 +29,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from boligmonitor.formatting import number, percent
+from boligmonitor.labels import label
 from boligmonitor.outlook.models import forecast
 from boligmonitor.outlook.series import FittedPanel
 
@@ -96,18 +98,70 @@ def listing_record() -> dict:
 
 @dataclass(frozen=True)
 class Calibration:
-    """The verdict carried by an outlook: ``status`` is calibrated, not_calibrated or
-    not_checked; ``reasons`` are label keys with their values, for the note."""
+    """The verdict carried by an outlook.
+
+    ``status`` (calibrated, not_calibrated or not_checked) is the verdict on the listing
+    probabilities: the backtest's reliability and Brier score, and the intervals of every
+    indicator on the data given (the probabilities rest on all of them). ``intervals`` has one
+    row per indicator and level: the coverage on the data given and in the backtest, and
+    whether both are within :data:`TOLERANCE` (``is_calibrated``). ``reasons`` are label keys
+    with their values, for the notes (:meth:`notes`).
+    """
 
     status: str
     coverage: pd.DataFrame
     coverage_by_series: pd.DataFrame
     listing: dict
+    intervals: pd.DataFrame
     reasons: tuple[tuple[str, dict], ...] = field(default_factory=tuple)
 
     @property
     def is_calibrated(self) -> bool:
         return self.status == CALIBRATED
+
+    def series_is_calibrated(self, series: str) -> bool:
+        """Whether both intervals (50 % and 80 %) of ``series`` are calibrated."""
+        rows = self.intervals[self.intervals["series"] == series]
+        return bool(len(rows)) and bool(rows["is_calibrated"].all())
+
+    def notes(self, lang: str = "da") -> list[str]:
+        """The verdict and each reason, as sentences in ``lang``."""
+        head = label(f"outlook.calibration_{self.status}", lang)
+        return [head, *(_reason(key, values, lang) for key, values in self.reasons)]
+
+
+def _reason(key: str, values: dict, lang: str) -> str:
+    shown = dict(values)
+    for k in ("coverage", "coverage_backtest", "coverage_50", "coverage_80"):
+        if k in shown:
+            shown[k] = percent(shown[k], 0, lang)
+    if "level" in shown:
+        shown["level"] = percent(shown["level"], 0, lang)
+    if "series" in shown:
+        shown["series"] = label(f"column.{shown['series']}", lang)
+    for k in ("brier", "brier_naive", "max_gap"):
+        if k in shown:
+            shown[k] = number(shown[k], 3, lang)
+    if "n" in shown:
+        shown["n"] = number(shown["n"], 0, lang)
+    if "direction" in shown:
+        plural = "_plural" if key == "outlook.reason_coverage" else ""
+        shown["direction"] = label(f"outlook.too_{shown['direction']}{plural}", lang)
+    return label(key, lang).format(**shown)
+
+
+def _interval_table(by_series: pd.DataFrame, listing: dict) -> pd.DataFrame:
+    record = listing.get("coverage_by_indicator", {})
+    rows = []
+    for r in by_series.itertuples(index=False):
+        bt = record.get(r.series, {}).get(f"coverage_{int(r.level * 100)}")
+        bt_ok = bt is not None and abs(bt - r.level) <= TOLERANCE
+        rows.append({"series": r.series, "level": r.level, "coverage": r.coverage,
+                     "n": int(r.n), "status": r.status,
+                     "coverage_backtest": np.nan if bt is None else bt,
+                     "is_calibrated": bool(r.status == CALIBRATED and bt_ok)})
+    return pd.DataFrame(rows, columns=["series", "level", "coverage", "n", "status",
+                                       "coverage_backtest", "is_calibrated"])
 
 
 def assess_calibration(fitted: FittedPanel, horizon: int = HORIZON) -> Calibration:
@@ -115,14 +169,18 @@ def assess_calibration(fitted: FittedPanel, horizon: int = HORIZON) -> Calibrati
     coverage = coverage_check(fitted, horizon)
     by_series = coverage_status(coverage)
     listing = listing_record()
+    intervals = _interval_table(by_series, listing)
     reasons: list[tuple[str, dict]] = []
     status = CALIBRATED
-    for row in by_series.itertuples(index=False):
-        if row.status == NOT_CALIBRATED:
+    for series, rows in by_series.groupby("series", sort=False):
+        if (rows["status"] == NOT_CALIBRATED).any():
             status = NOT_CALIBRATED
+            cov = dict(zip(rows["level"], rows["coverage"], strict=True))
+            wide = sum(cov[lv] - lv for lv in cov) > 0
             reasons.append(("outlook.reason_coverage", {
-                "series": row.series, "level": row.level, "coverage": row.coverage,
-                "n": int(row.n)}))
+                "series": series, "coverage_50": cov.get(0.5, np.nan),
+                "coverage_80": cov.get(0.8, np.nan), "n": int(rows["n"].iloc[0]),
+                "direction": "wide" if wide else "narrow"}))
     if by_series.empty or (by_series["status"] == NOT_CHECKED).all():
         if status == CALIBRATED:
             status = NOT_CHECKED
@@ -131,9 +189,18 @@ def assess_calibration(fitted: FittedPanel, horizon: int = HORIZON) -> Calibrati
         if status == CALIBRATED:
             status = NOT_CHECKED
         reasons.append(("outlook.reason_no_backtest", {}))
-    elif not listing.get("is_calibrated", False):
-        status = NOT_CALIBRATED
-        reasons.append(("outlook.reason_listing", {
-            "brier": listing.get("brier"), "brier_naive": listing.get("brier_naive"),
-            "max_gap": listing.get("reliability_max_gap")}))
-    return Calibration(status, coverage, by_series, listing, tuple(reasons))
+    else:
+        if not listing.get("is_calibrated", False):
+            status = NOT_CALIBRATED
+            reasons.append(("outlook.reason_listing", {
+                "brier": listing.get("brier"), "brier_naive": listing.get("brier_naive"),
+                "max_gap": listing.get("reliability_max_gap")}))
+        # The backtest's intervals: said where they missed, even when the listing
+        # probabilities were calibrated (they do not rest on one interval alone).
+        for r in intervals.itertuples(index=False):
+            if pd.notna(r.coverage_backtest) and abs(r.coverage_backtest - r.level) > TOLERANCE:
+                reasons.append(("outlook.reason_backtest_coverage", {
+                    "series": r.series, "level": r.level,
+                    "coverage_backtest": r.coverage_backtest,
+                    "direction": "wide" if r.coverage_backtest > r.level else "narrow"}))
+    return Calibration(status, coverage, by_series, listing, intervals, tuple(reasons))

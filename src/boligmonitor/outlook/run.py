@@ -69,7 +69,7 @@ class Outlook:
     * ``criteria``: area, list year, scenario, classification, criterion: probability met.
     * ``differences``: each scenario against the baseline, per area, list year and category.
     * ``projections``: area, indicator, data year, scenario: observed value or the median and the
-      50 % and 80 % prediction intervals.
+      50 % and 80 % prediction intervals, with ``is_calibrated`` for the indicator's intervals.
     * ``references``, ``thresholds``: the national and regional references and each criterion's
       line by data year, with their intervals.
     * ``fit``: the model of each indicator (hyperparameters, observations behind them).
@@ -97,6 +97,10 @@ class Outlook:
     @property
     def is_calibrated(self) -> bool:
         return self.calibration.is_calibrated
+
+    def notes(self, lang: str = "da") -> list[str]:
+        """Whether to trust it, as sentences: the verdict and each reason."""
+        return self.calibration.notes(lang)
 
 
 def _scenarios(items: Iterable[Scenario | str | Path]) -> tuple[Scenario, ...]:
@@ -265,9 +269,12 @@ def outlook(
     probs["calibration"] = calibration.status
     crit = pd.concat([criteria_table(tallies[i], fitted, i) for i in ids], ignore_index=True)
     rules_now = _rules_for(explicit, max(years))
+    proj = pd.concat(projections, ignore_index=True)
+    flags = {c: calibration.series_is_calibrated(c) for c in proj["indicator"].unique()}
+    proj["is_calibrated"] = proj["indicator"].map(flags).astype(bool)
     return Outlook(
         tuple(years), prep.last_data_year, draws, seed, chosen, probs, summarise(probs), crit,
-        differences(probs), pd.concat(projections, ignore_index=True),
+        differences(probs), proj,
         reference_projections(refs, fitted, start), threshold_lines(refs, fitted, rules_now,
                                                                     start),
         fit_table(fitted), calibration, options,
