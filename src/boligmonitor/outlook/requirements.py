@@ -24,7 +24,7 @@ from boligmonitor.options import Options
 from boligmonitor.outlook.calibration import assess_calibration
 from boligmonitor.outlook.paths import AreaDraws, active_areas, draw_areas, draw_references
 from boligmonitor.outlook.probabilities import score_draws, tally
-from boligmonitor.outlook.run import DEFAULT_DRAWS, _rules_for, prepare
+from boligmonitor.outlook.run import DEFAULT_DRAWS, rules_for, prepare
 from boligmonitor.outlook.series import INCOME, SHARES
 from boligmonitor.rules import RuleSet
 
@@ -77,7 +77,7 @@ def required_change(
     if list_year < first_year:
         raise BoligmonitorError(f"list year {list_year}: allowed: a coming list year, from "
                                 f"{first_year}")
-    rules_then = _rules_for(prep.rules, list_year)
+    rules_then = rules_for(prep.rules, list_year)
     if rules_then is None:
         raise BoligmonitorError(f"no rule set governs list year {list_year}")
     if category != ANY and category not in rules_then.category_ids:

@@ -112,7 +112,9 @@ def _scenarios(items: Iterable[Scenario | str | Path]) -> tuple[Scenario, ...]:
     return out
 
 
-def _rules_for(explicit: RuleSet | None, year: int, requested: bool = True) -> RuleSet | None:
+def rules_for(explicit: RuleSet | None, year: int, requested: bool = True) -> RuleSet | None:
+    """The rule set of ``year``: the explicit one (where it governs, or asked for), else the
+    bundled one (as :func:`~boligmonitor.criteria.assess` chooses)."""
     if explicit is not None and (requested or year in explicit.list_years):
         return explicit
     return governing_rules(year)
@@ -121,7 +123,7 @@ def _rules_for(explicit: RuleSet | None, year: int, requested: bool = True) -> R
 def _first_data_year(years: list[int], explicit: RuleSet | None, options: Options) -> int:
     first = []
     for y in years:
-        rules = _rules_for(explicit, y)
+        rules = rules_for(explicit, y)
         assert rules is not None
         for _, crit in rules.criteria():
             first.append(int(data_years(crit.timing, crit.window, y, options)[0]))
@@ -135,14 +137,14 @@ def _history_years(years: list[int], explicit: RuleSet | None) -> list[int]:
     """The earlier list years a consecutive-years rule counts back into."""
     reach = 1
     for y in years:
-        rules = _rules_for(explicit, y)
+        rules = rules_for(explicit, y)
         assert rules is not None
         for cat in rules.categories:
             if cat.consecutive is not None:
                 reach = max(reach, cat.consecutive.years_for(y))
     first = min(years)
     return [y for y in range(first - reach + 1, first)
-            if _rules_for(explicit, y, requested=False) is not None]
+            if rules_for(explicit, y, requested=False) is not None]
 
 
 @dataclass
@@ -185,7 +187,7 @@ def prepare(indicators: pd.DataFrame, references: pd.DataFrame | None = None,
     if not years:
         raise BoligmonitorError("no list years to look at")
     for y in years:
-        if _rules_for(explicit, y) is None:
+        if rules_for(explicit, y) is None:
             raise RuleSetError(
                 f"no rule set governs list year {y}; give one (a bundled id or a rule file)")
     until = max(years) - min(options.point_in_time_lag, options.annual_lag)
@@ -261,14 +263,14 @@ def outlook(
             tallies[sid].append(tally(scored, rows, draws))
             projections.append(area_projections(d, fitted, sid, start))
             del scored, d
-    categories = {y: [NO_LIST, *_rules_for(explicit, y).category_ids] for y in years}
+    categories = {y: [NO_LIST, *rules_for(explicit, y).category_ids] for y in years}
     calibration = assess_calibration(fitted)
     probs = pd.concat([probability_table(tallies[i], fitted, i, categories) for i in ids],
                       ignore_index=True)
     probs["is_calibrated"] = calibration.is_calibrated
     probs["calibration"] = calibration.status
     crit = pd.concat([criteria_table(tallies[i], fitted, i) for i in ids], ignore_index=True)
-    rules_now = _rules_for(explicit, max(years))
+    rules_now = rules_for(explicit, max(years))
     proj = pd.concat(projections, ignore_index=True)
     flags = {c: calibration.series_is_calibrated(c) for c in proj["indicator"].unique()}
     proj["is_calibrated"] = proj["indicator"].map(flags).astype(bool)
@@ -278,7 +280,7 @@ def outlook(
         reference_projections(refs, fitted, start), threshold_lines(refs, fitted, rules_now,
                                                                     start),
         fit_table(fitted), calibration, options,
-        tuple(dict.fromkeys(_rules_for(explicit, y).id for y in years)),
+        tuple(dict.fromkeys(rules_for(explicit, y).id for y in years)),
         tuple(str(a) for a in area_ids[~active_areas(fitted)]),
     )
 
