@@ -24,7 +24,7 @@ from boligmonitor.options import Options
 from boligmonitor.outlook.calibration import assess_calibration
 from boligmonitor.outlook.paths import AreaDraws, active_areas, draw_areas, draw_references
 from boligmonitor.outlook.probabilities import score_draws, tally
-from boligmonitor.outlook.run import DEFAULT_DRAWS, rules_for, prepare
+from boligmonitor.outlook.run import DEFAULT_DRAWS, prepare, rules_for
 from boligmonitor.outlook.series import INCOME, SHARES
 from boligmonitor.rules import RuleSet
 
