@@ -1,11 +1,13 @@
 """Backtest of the outlook (not a timed test): is it honest on panels whose future is known?
 
-Run: .venv/bin/python benchmarks/bench_outlook_backtest.py [--areas N] [--draws N] [--seed S]
-     [--write]
+Run: .venv/bin/python benchmarks/bench_outlook_backtest.py [--areas N] [--panels K] [--draws N]
+     [--seed S] [--write]
 
-Draws a seeded synthetic panel (boligmonitor.microdata.trajectories: trends, shocks, breaks,
-small-area noise) over 2008-2035, runs the outlook from rolling origins (every second year from
-2019 to 2029, five list years ahead each), and prints the coverage of the 50 % and 80 %
+Draws K seeded synthetic panels (boligmonitor.microdata.trajectories: trends, shocks, breaks,
+small-area noise; seeds S, S+1, ...) over 2008-2035, runs the outlook on each from rolling
+origins (every second year from 2019 to 2029, five list years ahead each), pools the forecasts
+(one panel's are clustered by area, so its reliability bins move more than their binomial error
+says), and prints the coverage of the 50 % and 80 %
 intervals by indicator and horizon, the reliability table of the listing probabilities and the
 Brier scores beside the naive rule of the early warning (the latest values repeat). With
 ``--write`` the figures go to src/boligmonitor/outlook/calibration.json, which every outlook
@@ -23,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from boligmonitor.microdata.trajectories import synthetic_trajectories
-from boligmonitor.outlook.backtest import backtest, calibration_record
+from boligmonitor.outlook.backtest import backtest, calibration_record, pool
 
 ORIGINS = [2019, 2021, 2023, 2025, 2027, 2029]
 RECORD = Path(__file__).resolve().parents[1] / "src" / "boligmonitor" / "outlook" / \
@@ -33,20 +35,25 @@ RECORD = Path(__file__).resolve().parents[1] / "src" / "boligmonitor" / "outlook
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--areas", type=int, default=400)
+    ap.add_argument("--panels", type=int, default=3)
     ap.add_argument("--draws", type=int, default=500)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--write", action="store_true", help="write calibration.json")
     args = ap.parse_args(argv)
-    panel = synthetic_trajectories(args.areas, range(2008, 2036), seed=args.seed)
     t0 = time.perf_counter()
-    result = backtest(panel.indicators, panel.references, origins=ORIGINS, draws=args.draws,
-                      seed=args.seed)
+    results = []
+    for k in range(args.panels):
+        panel = synthetic_trajectories(args.areas, range(2008, 2036), seed=args.seed + k)
+        results.append(backtest(panel.indicators, panel.references, origins=ORIGINS,
+                                draws=args.draws, seed=args.seed + k))
+    result = pool(results)
     elapsed = time.perf_counter() - t0
     pd.set_option("display.width", 140)
     cov = result.coverage.copy()
     cov["horizon"] = cov["horizon"].map(lambda h: "all" if h == 0 else str(h))
-    print(f"backtest: {args.areas} synthetic areas, origins {ORIGINS}, {args.draws} draws, "
-          f"seed {args.seed}: {elapsed:.0f} s")
+    print(f"backtest: {args.panels} panels of {args.areas} synthetic areas (seeds "
+          f"{args.seed}-{args.seed + args.panels - 1}), origins {ORIGINS}, {args.draws} draws: "
+          f"{elapsed:.0f} s")
     print("\nInterval coverage (target: 0.50 and 0.80, within 0.05):")
     print(cov.pivot(index="indicator", columns="horizon",
                     values=["coverage_50", "coverage_80"]).round(3).to_string())

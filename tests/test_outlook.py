@@ -239,3 +239,28 @@ def test_the_reverse_question_finds_how_many_persons_take_the_probability_below_
     assert strict["is_reachable"] and strict["probability"] <= 0.10
     assert strict["unit"] == "persons" and strict["from_year"] == 2026
     assert strict["change_per_base"] == pytest.approx(strict["change"] / 1000, rel=0.05)
+
+
+def test_what_is_published_suppresses_small_counts_and_projections_that_start_from_them(data):
+    from boligmonitor.outlook.publish import suppress_outlook, suppress_requirements
+
+    ind, refs = data
+    ind = ind[ind.area_id.isin(["high", "edge"])].copy()
+    # 3 convicted of 1,600 in the last year of "edge": a count below 5, suppressed with its share
+    last = (ind.area_id == "edge") & (ind.year == 2025)
+    ind.loc[last, "n_convicted_18plus"] = 3.0
+    ind.loc[last, "share_convicted_18plus"] = 3 / 1600
+    ind.loc[~last, "n_convicted_18plus"] = ind.loc[~last, "share_convicted_18plus"] * 1600
+    result = outlook(ind, refs, list_years=[2026], draws=100, seed=1)
+    shown = suppress_outlook(result, ind).projections
+    crime = shown[(shown.indicator == "share_convicted_18plus") & (shown.area_id == "edge")]
+    assert crime.loc[crime.year == 2025, "observed"].isna().all()
+    assert crime.loc[crime.is_projected, "median"].isna().all()
+    assert crime["is_suppressed"].sum() == 1 + crime["is_projected"].sum()
+    other = shown[(shown.indicator == "share_convicted_18plus") & (shown.area_id == "high")]
+    assert other["observed"].notna().any() and not other["is_suppressed"].any()
+    assert (result.probabilities["probability"] >= 0).all()  # probabilities are kept
+    req = pd.DataFrame({"area_id": ["edge", "high"], "indicator": ["share_convicted_18plus"] * 2,
+                        "change": [2.0, 5.0], "change_per_base": [0.001, 0.003]})
+    assert suppress_requirements(req, ind)["change"].isna().tolist() == [True, False]
+    assert suppress_outlook(result, ind, 0).projections["is_suppressed"].sum() == 0

@@ -98,6 +98,24 @@ def backtest(indicators: pd.DataFrame, references: pd.DataFrame | None, *,
     return BacktestResult(intervals, rows, coverage, reliability, scores, settings)
 
 
+def pool(results: list[BacktestResult]) -> BacktestResult:
+    """Several backtests (say, panels of several seeds) as one: their forecasts together.
+
+    One panel's forecasts are clustered (an area is forecast from several origins, at several
+    horizons), so a single panel's reliability bins move more than their binomial error says;
+    pooling independent panels is the honest way to a stable table."""
+    intervals = pd.concat([r.intervals for r in results], ignore_index=True)
+    listing = pd.concat([r.listing for r in results], ignore_index=True)
+    coverage = summarise_intervals(intervals)
+    reliability = reliability_table(listing)
+    settings = dict(results[0].settings)
+    settings["n_areas"] = sum(r.settings["n_areas"] for r in results)
+    settings["panels"] = len(results)
+    settings["seeds"] = [r.settings["seed"] for r in results]
+    return BacktestResult(intervals, listing, coverage, reliability,
+                          _scores(listing, coverage, reliability), settings)
+
+
 def _interval_hits(projections: pd.DataFrame, indicators: pd.DataFrame, origin: int
                    ) -> pd.DataFrame:
     p = projections[(projections["scenario"] == BASELINE) & projections["is_projected"]]

@@ -162,7 +162,7 @@ def kalman_filter(y: np.ndarray, s: np.ndarray, params: TrendParams, *,
 
 
 def _sigmoid(u: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-u))
+    return special.expit(u)
 
 
 def _unpack(u: np.ndarray) -> tuple[np.ndarray, ...]:
