@@ -6,6 +6,7 @@ import json
 import math
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -336,10 +337,66 @@ def test_a_person_twice_in_a_year_is_an_error():
     assert row(r, "A1", 2023).residents == 5
 
 
+def _doubled(persons: pd.DataFrame, index: int) -> pd.DataFrame:
+    return pd.concat([persons, persons.iloc[[index]]], ignore_index=True)
+
+
+def test_a_person_twice_in_a_year_is_an_error_with_text_ids_too():
+    persons = PERSONS.assign(person_id=[f"P{i:04d}" for i in PERSONS["person_id"]])
+    aggregate(persons, ADDRESSES)  # persons 5 and 7 appear in two years: that is allowed
+    with pytest.raises(DataValidationError, match="'P0007 in 2022': the person appears 2 times"):
+        aggregate(_doubled(persons, 9), ADDRESSES)
+
+
+def test_a_person_twice_in_a_year_is_an_error_with_ids_too_far_apart_for_a_bitmap():
+    persons = PERSONS.copy()
+    persons.loc[0, "person_id"] = 10**15
+    aggregate(persons, ADDRESSES)
+    with pytest.raises(DataValidationError, match="'1000000000000000 in 2023': the person appears 2 times"):
+        aggregate(_doubled(persons, 0), ADDRESSES)
+
+
+def test_a_person_twice_in_a_year_is_found_when_each_year_needs_its_own_bitmap():
+    # 300 million possible ids: one year's bitmap fits the limit, two years' do not.
+    persons = PERSONS.copy()
+    persons.loc[3, "person_id"] = 300_000_000
+    aggregate(persons, ADDRESSES)
+    with pytest.raises(DataValidationError) as exc:
+        aggregate(_doubled(persons, 10), ADDRESSES)
+    assert list(exc.value.problems["value"]) == ["5 in 2022"]
+
+
+def test_ids_outside_the_range_the_statistics_give_fall_back_to_the_hash_check(monkeypatch):
+    from boligmonitor.microdata import engine
+
+    monkeypatch.setattr(engine, "_id_range", lambda con, rel: (1, 3))  # the ids go up to 9
+    aggregate(PERSONS, ADDRESSES)
+    with pytest.raises(DataValidationError) as exc:
+        aggregate(_doubled(PERSONS, 7), ADDRESSES)
+    assert list(exc.value.problems["value"]) == ["8 in 2023"]
+
+
+def test_a_file_given_twice_is_an_error(tmp_path):
+    path = tmp_path / "persons.parquet"
+    PERSONS.to_parquet(path, index=False)
+    with pytest.raises(DataValidationError) as exc:
+        aggregate([path, path], ADDRESSES)
+    assert len(exc.value.problems) == len(PERSONS)
+
+
 def test_an_address_in_two_areas_at_once_is_an_error():
     overlapping = addresses_frame([(1, "A1", 2020, None), (1, "A2", 2023, None)])
     with pytest.raises(DataValidationError, match="in two areas"):
         aggregate(PERSONS, overlapping)
+
+
+def test_an_address_in_two_areas_is_an_error_also_across_two_address_files(tmp_path):
+    # Row 1 of each file: the same row number must not hide the overlap.
+    first, second = tmp_path / "addresses_a.parquet", tmp_path / "addresses_b.parquet"
+    addresses_frame([(1, "A1", 2020, None)]).to_parquet(first, index=False)
+    addresses_frame([(1, "A2", 2023, None)]).to_parquet(second, index=False)
+    with pytest.raises(DataValidationError, match="in two areas"):
+        aggregate(PERSONS, [first, second])
 
 
 def test_an_area_needs_one_name_municipality_and_region():
@@ -396,3 +453,178 @@ def test_an_area_region_that_is_not_one_of_the_five_is_an_error():
     p = exc.value.problems
     assert set(p["column"]) == {"region"} and set(p["value"]) == {"Jylland"}
     assert "Hovedstaden" in p["allowed"].iloc[0]
+
+
+# ------------------------------------------------------------------------------------------
+# Values no register holds: non-finite numbers, blank ids, unknown country codes
+
+
+def _write_persons(frame: pd.DataFrame, path) -> None:
+    """Write persons to Parquet keeping NaN as NaN (pandas would write it as empty)."""
+    arrays = {
+        c: pa.array(frame[c].to_numpy(), from_pandas=False) if frame[c].dtype == "float64"
+        else pa.Array.from_pandas(frame[c])
+        for c in frame.columns
+    }
+    pq.write_table(pa.table(arrays), path)
+
+
+def _problem(exc: pytest.ExceptionInfo, column: str) -> pd.Series:
+    p = exc.value.problems
+    hits = p[p["column"] == column]
+    assert len(hits) >= 1, f"no problem reported in {column}: {p.to_dict('records')}"
+    return hits.iloc[0]
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan])
+def test_a_non_finite_income_is_an_error_naming_file_row_person_and_value(tmp_path, value):
+    bad = PERSONS.copy()
+    bad.loc[4, "gross_income"] = value  # person 5, row 5 of the file
+    path = tmp_path / "persons.parquet"
+    _write_persons(bad, path)
+    with pytest.raises(DataValidationError) as exc:
+        aggregate(path, ADDRESSES)
+    p = _problem(exc, "gross_income")
+    assert (p["file"], p["row"], p["value"]) == ("persons.parquet", 5, str(value))
+    assert "person_id 5" in p["problem"] and "finite" in p["allowed"]
+    assert "persons.parquet, row 5, column 'gross_income'" in str(exc.value)
+
+
+def test_an_infinite_income_in_a_csv_file_is_an_error_too(tmp_path):
+    bad = PERSONS.copy()
+    bad.loc[0, "gross_income"] = math.inf
+    path = tmp_path / "persons.csv"
+    bad.to_csv(path, index=False)
+    with pytest.raises(DataValidationError) as exc:
+        aggregate(path, ADDRESSES)
+    p = _problem(exc, "gross_income")
+    assert p["row"] == 2 and p["value"] == "inf"  # line 2: the header is line 1
+
+
+def test_an_infinite_income_in_a_data_frame_is_an_error():
+    bad = PERSONS.copy()
+    bad.loc[0, "gross_income"] = -math.inf
+    with pytest.raises(DataValidationError) as exc:
+        aggregate(bad, ADDRESSES)
+    p = _problem(exc, "gross_income")
+    assert p["row"] == 1 and p["value"] == "-inf" and "person_id 1" in p["problem"]
+
+
+def test_an_empty_income_in_a_data_frame_is_left_out_not_an_error():
+    # In pandas NaN is how a float column says empty; the layout allows an empty income.
+    persons = PERSONS.copy()
+    persons.loc[0, "gross_income"] = math.nan
+    r = row(aggregate(persons, ADDRESSES).indicators, "A1", 2023)
+    assert r.mean_gross_income_15_64 == 300_000  # person 2 alone
+
+
+def test_an_income_beyond_any_real_one_is_an_error():
+    # Two such incomes would sum to inf: the bound keeps every mean finite.
+    bad = PERSONS.copy()
+    bad.loc[[0, 1], "gross_income"] = 1e308
+    with pytest.raises(DataValidationError) as exc:
+        aggregate(bad, ADDRESSES)
+    p = _problem(exc, "gross_income")
+    assert p["row"] == 1 and p["value"] == "1e+308"
+    assert "-1e+13 to 1e+13" in p["allowed"]
+
+
+def test_without_validation_a_non_finite_aggregate_is_still_an_error():
+    bad = PERSONS.copy()
+    bad.loc[0, "gross_income"] = math.inf
+    with pytest.raises(DataValidationError) as exc:
+        aggregate(bad, ADDRESSES, AggregateOptions(validate=False))
+    problems = exc.value.problems
+    assert set(problems["problem"]) >= {
+        "the aggregate is not a finite number", "the reference is not a finite number"
+    }
+    assert "inf for area A1 in 2023" in set(problems["value"])
+    assert "inf for Midtjylland in 2023" in set(problems["value"])
+
+
+@pytest.mark.parametrize("blank", ["", "  ", "\t"])
+def test_a_blank_person_id_is_an_error(blank):
+    persons = PERSONS.astype({"person_id": "string"})
+    persons.loc[3, "person_id"] = blank
+    with pytest.raises(DataValidationError) as exc:
+        aggregate(persons, ADDRESSES)
+    p = _problem(exc, "person_id")
+    assert p["row"] == 4 and p["value"] == blank and "not blank" in p["allowed"]
+
+
+def test_a_blank_address_id_is_an_error_not_a_person_without_address():
+    persons = PERSONS.astype({"address_id": "string"})
+    persons.loc[2, "address_id"] = ""
+    addresses = ADDRESSES.astype({"address_id": "string"})
+    with pytest.raises(DataValidationError) as exc:
+        aggregate(persons, addresses)
+    assert _problem(exc, "address_id")["row"] == 3
+
+
+@pytest.mark.parametrize("column", ["address_id", "area_id", "area_name", "municipality"])
+def test_blank_text_in_the_addresses_is_an_error(column):
+    addresses = ADDRESSES.astype({"address_id": "string"})
+    addresses.loc[0, column] = " "
+    with pytest.raises(DataValidationError) as exc:
+        aggregate(PERSONS.astype({"address_id": "string"}), addresses)
+    p = _problem(exc, column)
+    assert p["row"] == 1 and p["value"] == " "
+
+
+@pytest.mark.parametrize("code", ["XX", "YU", "SU", "ZZ", "", "D K"])
+def test_a_country_that_is_not_an_iso_3166_code_is_an_error(code):
+    persons = PERSONS.copy()
+    persons.loc[1, "country"] = code
+    with pytest.raises(DataValidationError) as exc:
+        aggregate(persons, ADDRESSES)
+    p = _problem(exc, "country")
+    assert p["row"] == 2 and p["value"] == code and "person_id 2" in p["problem"]
+    assert "ISO 3166-1 alpha-2" in p["allowed"]
+
+
+def test_every_assigned_iso_3166_code_is_a_country_of_origin():
+    persons = PERSONS.copy()
+    persons.loc[0, "country"] = "SS"  # South Sudan, assigned 2011
+    persons.loc[1, "country"] = "GB"
+    r = row(aggregate(persons, ADDRESSES).indicators, "A1", 2023)
+    assert r.n_non_western == 2  # person 1 (SS) and person 4 (IQ); GB is western
+
+
+def test_kosovo_under_its_user_assigned_code_xk_is_non_western():
+    persons = PERSONS.copy()
+    persons.loc[0, "country"] = "XK"
+    persons.loc[1, "country"] = "GB"
+    r = row(aggregate(persons, ADDRESSES).indicators, "A1", 2023)
+    assert r.n_non_western == 2  # person 1 (XK) and person 4 (IQ)
+
+
+def test_the_western_countries_are_iso_3166_codes():
+    from boligmonitor.microdata.layout import COUNTRY_CODES
+
+    assert western_countries() <= set(COUNTRY_CODES)
+    assert len(COUNTRY_CODES) >= 249
+
+
+# Each value breaks one rule of the layout. The fast check (summaries in the aggregation's own
+# scan) and the row-level one that finds the rows must agree on every one of them.
+BAD_VALUES = [
+    ("age", -1), ("age", 131), ("year", 1989), ("year", 2101),
+    ("fte_outside_work_education", -0.25), ("fte_outside_work_education", math.nan),
+    ("fte_outside_work_education", math.inf), ("origin", "Danish"), ("origin", None),
+    ("region", "Jylland"), ("region", ""), ("highest_education", "phd"),
+    ("education_source", "abroad"), ("is_taxable", None), ("is_convicted", None),
+    ("gross_income", -1e14), ("country", "dk"), ("person_id", None),
+]
+
+
+@pytest.mark.parametrize(("column", "value"), BAD_VALUES)
+def test_every_kind_of_bad_value_is_found_with_its_row(tmp_path, column, value):
+    bad = PERSONS.astype({"is_taxable": "object", "is_convicted": "object",
+                          "person_id": "Int64", "year": "Int64", "age": "Int64"})
+    bad.loc[6, column] = value
+    path = tmp_path / "persons.parquet"
+    _write_persons(bad, path)
+    with pytest.raises(DataValidationError) as exc:
+        aggregate(path, ADDRESSES)
+    p = exc.value.problems
+    assert list(zip(p["column"], p["row"], strict=True)) == [(column, 7)]

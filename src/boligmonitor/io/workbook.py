@@ -184,13 +184,6 @@ def open_xlsx(path: Path) -> zipfile.ZipFile:
     return zf
 
 
-def sheet_names(path: Path) -> list[str]:
-    try:
-        with open_xlsx(path) as zf:
-            return list(_workbook_sheets(zf))
-    except Exception:
-        return []
-
 
 def read_xlsx(path: Path, sheet: str | None, header_row: int) -> pd.DataFrame:
     """Read one sheet's cells from ``header_row`` on, bounded and checked first.

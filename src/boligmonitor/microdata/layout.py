@@ -13,6 +13,8 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
+import pycountry
+
 from boligmonitor.schemas import REGIONS
 
 TypeClass = Literal["integer", "number", "boolean", "text", "key"]
@@ -25,7 +27,9 @@ class InputColumn:
     ``type`` is the class of Parquet types accepted: ``integer`` (any integer type), ``number``
     (integer or floating), ``boolean``, ``text`` (string), ``key`` (integer or string; the
     address key must have the same class in both tables). ``allowed`` lists the allowed values
-    of a text column, ``bounds`` the closed range of a numeric one.
+    of a text column (``allowed_label`` says what they are where the list is too long to show),
+    ``bounds`` the closed range of a numeric one. Every number must be finite, and text (also a
+    text key) must not be blank: these hold for every column and are not spelled out here.
     """
 
     name: str
@@ -34,6 +38,7 @@ class InputColumn:
     allowed: tuple[str, ...] | None = None
     bounds: tuple[float, float] | None = None
     description: str = ""
+    allowed_label: str | None = None
 
 
 ORIGINS: tuple[str, ...] = ("danish", "immigrant", "descendant")
@@ -46,8 +51,20 @@ EDUCATIONS: tuple[str, ...] = (
     "unknown",
 )
 EDUCATION_SOURCES: tuple[str, ...] = ("danish", "approved", "self_reported", "imputed")
-# 2018 regime: only education taken or approved in Denmark counts (CRITERIA.md, 2018 item 3).
+# 2018 regime: only education taken or approved in Denmark counts (docs/law.md, the 2018 rules).
 DANISH_EDUCATION_SOURCES: tuple[str, ...] = ("danish", "approved")
+# The officially assigned ISO 3166-1 alpha-2 codes, as pycountry ships them (it follows the
+# ISO 3166 Maintenance Agency through Debian's iso-codes), and XK for Kosovo: user-assigned, but
+# the code the EU and international statistics use, and Kosovo is unambiguously non-western.
+# Withdrawn codes (YU, SU, CS, DD) are not among them: their successor states fall on both sides
+# of the western list (Slovenia and Serbia; Estonia and Russia), so the package cannot tell.
+KOSOVO = "XK"
+COUNTRY_CODES: tuple[str, ...] = tuple(sorted({c.alpha_2 for c in pycountry.countries}
+                                              | {KOSOVO}))
+# A sanity bound, not a rule of the law: more than three times Denmark's yearly GDP (about
+# 2.8e12 kroner), so no real income comes near it. It catches sentinel values for missing
+# (9.99e99, Stata's 8.99e307) and keeps every sum and mean of incomes finite.
+INCOME_BOUND = 1e13
 
 PERSONS: list[InputColumn] = [
     InputColumn("person_id", "key", description="the person's (pseudonymised) id"),
@@ -71,7 +88,9 @@ PERSONS: list[InputColumn] = [
         "country",
         "text",
         nullable=True,
-        description="country of origin, ISO 3166 alpha-2 (upper case); empty: unknown",
+        allowed=COUNTRY_CODES,
+        allowed_label="an ISO 3166-1 alpha-2 country code in upper case (DK, TR, ...)",
+        description="country of origin, ISO 3166-1 alpha-2 (upper case); empty: unknown",
     ),
     InputColumn(
         "fte_outside_work_education",
@@ -98,6 +117,7 @@ PERSONS: list[InputColumn] = [
         "gross_income",
         "number",
         nullable=True,
+        bounds=(-INCOME_BOUND, INCOME_BOUND),
         description="gross income (bruttoindkomst) of the year, DKK; empty: left out of means",
     ),
     InputColumn("is_taxable", "boolean", description="fully taxable in Denmark in the year"),
@@ -122,7 +142,7 @@ ADDRESSES: list[InputColumn] = [
     ),
 ]
 
-# Age bands of the criteria (CRITERIA.md, "Definitions shared by all versions"), on 1 January.
+# Age bands of the criteria (docs/law.md, "Definitions shared by all versions"), on 1 January.
 AGE_BANDS: dict[str, tuple[int, int | None]] = {
     "18_64": (18, 64),
     "18plus": (18, None),
@@ -135,7 +155,8 @@ AGE_BANDS: dict[str, tuple[int, int | None]] = {
 def western_countries() -> frozenset[str]:
     """Return the ISO alpha-2 codes of the law's western countries (plus Denmark).
 
-    Every other country is non-western (almenboligloven § 61 a; CRITERIA.md "Non-western").
+    Every other country is non-western (almenboligloven § 61 a; docs/law.md, "Definitions
+    shared by all versions").
     The list is data: ``boligmonitor/data/western_countries.csv``.
     """
     text = resources.files("boligmonitor").joinpath("data/western_countries.csv").read_text("utf-8")

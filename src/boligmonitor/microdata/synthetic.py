@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from boligmonitor.microdata.engine import COUNTS, AggregateOptions, Aggregates, _shape
+from boligmonitor.microdata.engine import COUNTS, AggregateOptions, Aggregates, shape_table
 from boligmonitor.microdata.layout import (
     AGE_BANDS,
     DANISH_EDUCATION_SOURCES,
@@ -460,7 +460,7 @@ class _Direct:
         ref = pd.DataFrame(refs)
         ref["source"] = source
         ref = ref.sort_values(["year", "indicator", "scope"])
-        return Aggregates(_shape(ind, INDICATORS), _shape(ref, REFERENCES))
+        return Aggregates(shape_table(ind, INDICATORS), shape_table(ref, REFERENCES))
 
 
 def _areas_in_year(plan: _Plan, year: int) -> np.ndarray:
