@@ -46,6 +46,7 @@ from boligmonitor.report.content import (
     Chart,
     CriterionLine,
     Method,
+    OutlookSection,
     ReportContent,
     RuleText,
     Shown,
@@ -71,6 +72,8 @@ from boligmonitor.report.sections.early_warning import (
     warning_for_chart,
 )
 from boligmonitor.report.sections.method import method_section
+from boligmonitor.report.sections.outlook import DEFAULT_DRAWS as OUTLOOK_DRAWS
+from boligmonitor.report.sections.outlook import outlook_section
 from boligmonitor.report.sections.summary import area_summary, resident_mask
 from boligmonitor.report.sections.tables import spreadsheet_tables
 from boligmonitor.rules import RuleSet, governing_rules, load_rules
@@ -87,6 +90,7 @@ __all__ = [
     "Chart",
     "CriterionLine",
     "Method",
+    "OutlookSection",
     "ReportContent",
     "RuleText",
     "Shown",
@@ -162,13 +166,18 @@ def build_report(
     warning_margin: float = DEFAULT_WARNING_MARGIN,
     assessment: Assessment | None = None,
     validate: bool = True,
+    outlook: bool = True,
+    outlook_draws: int = OUTLOOK_DRAWS,
+    outlook_seed: int = 0,
 ) -> ReportContent:
     """Assemble the report on ``data`` for ``list_year`` (default: the latest the data allows).
 
     ``assessment`` may be given to reuse a scoring already made with the same data, rules and
     options; otherwise the list year and the year before are scored here. ``validate=False``
     skips the table checks of the scoring for tables already valid (every renderer escapes and
-    bounds the texts it places on its own).
+    bounds the texts it places on its own). ``outlook``: the section "Udsigt" (the coming lists'
+    probabilities, docs/outlook.md) in a report of the latest list year the data feed, from
+    ``outlook_draws`` projected futures per area and ``outlook_seed``.
     """
     if lang not in ("da", "en"):
         raise ReportError(f"unknown language {lang!r} (allowed: da, en)")
@@ -251,6 +260,17 @@ def build_report(
     )
     sheets = spreadsheet_tables(summaries, crit_values, crit_mask, areas_all, list_year, data,
                                 ind_sup, options, lang, tx, method, min_cell)
+    outlook_part: OutlookSection | None = None
+    try:
+        is_latest = list_year == latest_list_year(data, options, ruleset)
+    except ReportError:
+        is_latest = False
+    if outlook and is_latest:
+        outlook_part, outlook_sheet = outlook_section(
+            data, rules=ruleset, options=options, lang=lang, tx=tx, min_cell=min_cell,
+            charts=charts, plots=plots, draws=outlook_draws, seed=outlook_seed)
+        if outlook_sheet is not None:
+            sheets = (*sheets, outlook_sheet)
     example_mark = label("text.example_data", lang)
     example_note = ""
     if data.is_example:
@@ -279,6 +299,7 @@ def build_report(
         charts=charts,
         overview_chart_keys=overview_keys,
         sheets=sheets,
+        outlook=outlook_part,
     )
 
 

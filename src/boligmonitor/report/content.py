@@ -138,6 +138,20 @@ class Method:
 
 
 @dataclass(frozen=True)
+class OutlookSection:
+    """The section "Udsigt": the coming lists' probabilities, the scenarios, the calibration
+    verdict with its reasons (``notes``), the charts. ``table`` is None where the outlook could
+    not be made (``intro`` then says why)."""
+
+    intro: str
+    notes: tuple[str, ...]
+    is_calibrated: bool
+    table: Table | None
+    scenarios: tuple[Table, ...]
+    chart_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ReportContent:
     """Everything the four files say, in one language, for one list year."""
 
@@ -161,6 +175,7 @@ class ReportContent:
     charts: dict[str, Chart]
     overview_chart_keys: tuple[str, ...]
     sheets: tuple[Table, ...]
+    outlook: OutlookSection | None = None
 
     def t(self, key: str) -> str:
         """Return the report text ``key`` (group ``report``) in the report's language."""

@@ -227,6 +227,29 @@ def _image(png: bytes, max_h: float = 200 * mm) -> Image:
     return Image(io.BytesIO(png), width=width * scale, height=height * scale)
 
 
+def _outlook(c: ReportContent, images: dict[str, bytes], st: dict) -> list:
+    """The section "Udsigt": intro, the calibration verdict (marked where the method does not
+    hold), the probabilities, the scenarios, the charts."""
+    o = c.outlook
+    assert o is not None
+    story: list = [PageBreak(), _p(c.t("sec_outlook"), "h1"), _p(o.intro)]
+    if o.notes:
+        color = "#0072B2" if o.is_calibrated else "#D55E00"
+        story.append(Paragraph(f'<font color="{color}"><b>{esc(o.notes[0])}</b></font>',
+                               st["body"]))
+        for n in o.notes[1:]:
+            story.append(Paragraph(f"• {esc(n)}", ParagraphStyle("li", st["body"],
+                                                                 leftIndent=12)))
+    for t in ([o.table] if o.table is not None else []) + list(o.scenarios):
+        story.append(_p(t.title, "h3"))
+        story.append(_table(t.columns, [list(row) for row in t.rows], fit=True, stretch=0))
+    for key in o.chart_keys:
+        if key in images:
+            story.append(KeepTogether([_image(images[key], 150 * mm),
+                                       _p(c.charts[key].title, "note")]))
+    return story
+
+
 def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
     """Return the report as PDF bytes; ``images`` maps chart keys to PNG bytes."""
     st = _styles()
@@ -306,7 +329,11 @@ def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
         if c.unchanged:
             story.append(_p(f"{c.t('unchanged')}: {', '.join(c.unchanged)}."))
 
-    # 4. Method
+    # 4. Outlook: the coming lists
+    if c.outlook is not None:
+        story += _outlook(c, images, st)
+
+    # 5. Method
     story += [PageBreak(), _p(c.t("sec_method"), "h1"), _p(c.t("sec_rules"), "h2")]
     for r in c.method.rules:
         story.append(Paragraph(f"<b>{esc(r.name)}</b> ({esc(r.list_years)}). "
@@ -329,7 +356,7 @@ def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
             story.append(_p(c.t("no_references")))
     story += [_p(c.t("sec_disclosure"), "h2"), _p(m.disclosure)]
 
-    # 5. Glossary
+    # 6. Glossary
     story += [PageBreak(), _p(c.t("sec_glossary"), "h1")]
     for term, text in c.glossary:
         story.append(Paragraph(f"<b>{esc(term)}</b>: {esc(text)}", st["body"]))
