@@ -273,7 +273,7 @@ def load_dataset(args: argparse.Namespace):
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from boligmonitor.disclosure import DEFAULT_MIN_CELL, suppress_assessment
+    from boligmonitor.disclosure import suppress_assessment
     from boligmonitor.io.writers import check_table_path, write_table
     from boligmonitor.summary import summary_lines
 
@@ -287,9 +287,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     if years is not None:
         _check_fed(data, result, years, args.rules)
     # What the command prints and writes may be passed on: disclosure control by default.
-    min_cell = DEFAULT_MIN_CELL if args.min_cell is None else args.min_cell
-    if min_cell < 0:
-        raise BoligmonitorError(f"--min-cell {min_cell}: allowed: a whole number >= 0")
+    min_cell = _min_cell(args)
     if min_cell > 0:
         result = suppress_assessment(result, indicators=data.indicators,
                                      criterion_values=data.criterion_values, min_cell=min_cell)
@@ -333,19 +331,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from boligmonitor.disclosure import DEFAULT_MIN_CELL
+    from boligmonitor.disclosure import SUPPRESSED_CATEGORY
     from boligmonitor.labels import label
     from boligmonitor.report import build_report, n_steps, write_report
 
     data = load_dataset(args)
-    min_cell = DEFAULT_MIN_CELL if args.min_cell is None else args.min_cell
+    min_cell = _min_cell(args)
     content = build_report(data, list_year=args.list_year, rules=args.rules, lang=args.lang,
                            min_cell=min_cell, date=args.date)
     out = Path(args.out) if args.out else Path("reports") / str(content.list_year)
     with tqdm(total=n_steps(content), desc="report", unit="step", file=sys.stderr,
               leave=False, disable=None) as bar:
         paths = write_report(content, out, progress=lambda _step: bar.update(1))
-    cats = sum(1 for s in content.summary if s.category_id not in ("none", "undetermined"))
+    cats = sum(1 for s in content.summary
+               if s.category_id not in ("none", "undetermined", SUPPRESSED_CATEGORY))
     mark = f" ({content.example_mark})" if content.is_example else ""
     echo(label("cli.report_summary", args.lang).format(
         title=content.title, mark=mark, n_areas=len(content.summary), n_listed=cats,
@@ -370,10 +369,20 @@ def _add_plot(sub: argparse._SubParsersAction) -> Handler:
     p.add_argument("--plan-period", default="2021-2025",
                    help="plan period to shade, A-B (default: %(default)s)")
     p.add_argument("--dpi", type=int, default=300, help="PNG resolution (default: %(default)s)")
-    p.add_argument("--min-cell", type=int, default=5,
+    p.add_argument("--min-cell", type=int, default=None, metavar="N",
                    help="disclosure control: suppress counts below N and values built on them "
-                   "(default: %(default)s)")
+                   "(default 5)")
     return _cmd_plot
+
+
+def _min_cell(args: argparse.Namespace) -> int:
+    """The minimum cell size of disclosure control: --min-cell, else the package default."""
+    from boligmonitor.disclosure import DEFAULT_MIN_CELL
+
+    min_cell = DEFAULT_MIN_CELL if args.min_cell is None else args.min_cell
+    if min_cell < 0:
+        raise BoligmonitorError(f"--min-cell {min_cell}: allowed: a whole number >= 0")
+    return min_cell
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
@@ -399,8 +408,10 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     warning = None
     if data.indicators is not None:
         warning = data.early_warning(year, rules=args.rules)
-    shown, indicators = suppress_for_charts(result, data.indicators, args.min_cell)
-    warning = suppress_warning_for_charts(warning, data.indicators, args.min_cell)
+    min_cell = _min_cell(args)
+    shown, indicators = suppress_for_charts(result, data.indicators, min_cell,
+                                            criterion_values=data.criterion_values)
+    warning = suppress_warning_for_charts(warning, data.indicators, min_cell)
     figures = board_charts(shown, indicators=indicators, warning=warning, list_year=year,
                            plan_period=(int(first), int(last)), lang=args.lang,
                            is_example=data.is_example)

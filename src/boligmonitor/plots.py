@@ -986,41 +986,39 @@ def plot_raw_vs_averaged(
 
 
 def suppress_for_charts(
-    result: Any, indicators: pd.DataFrame | None = None, min_cell: int | None = None
+    result: Any, indicators: pd.DataFrame | None = None, min_cell: int | None = None, *,
+    criterion_values: pd.DataFrame | None = None,
 ) -> tuple[Any, pd.DataFrame | None]:
     """Return ``result`` and ``indicators`` with the cells disclosure control suppresses set to
-    NaN (drawn as gaps): counts below ``min_cell`` and the shares and averages built on them
-    (:mod:`boligmonitor.disclosure`). Categories and whether a criterion is met are kept.
+    NaN (drawn as gaps): counts below ``min_cell`` and the shares and averages built on them,
+    and the statuses, counts of met criteria and categories that would give such a count back
+    (category ``"suppressed"``; :func:`boligmonitor.disclosure.disclose`). For a result scored
+    from layout (b) data, give ``criterion_values`` instead of ``indicators``.
     """
-    import dataclasses
+    from boligmonitor.disclosure import DEFAULT_MIN_CELL, disclose
 
-    from boligmonitor.disclosure import DEFAULT_MIN_CELL, suppress_criteria, suppress_indicators
-
-    if indicators is None:
+    if indicators is None and criterion_values is None:
         return result, None
-    sup = suppress_indicators(indicators, DEFAULT_MIN_CELL if min_cell is None else min_cell)
-    crit = suppress_criteria(result.criteria, sup, indicators["area_id"]).marked()
-    return dataclasses.replace(result, criteria=crit), sup.values
+    d = disclose(result, indicators=indicators, criterion_values=criterion_values,
+                 min_cell=DEFAULT_MIN_CELL if min_cell is None else min_cell)
+    return d.assessment, None if d.indicators is None else d.indicators.values
 
 
 def suppress_warning_for_charts(
     warning: Any, indicators: pd.DataFrame | None, min_cell: int | None = None
 ) -> Any:
     """Return the early ``warning`` with the boundary, latest value and headroom set to NaN
-    (drawn as gaps) in every row fed by a cell that disclosure control suppresses
-    (:func:`boligmonitor.disclosure.suppress_warning`). ``indicators`` is the annual table
-    (layout a) the warning was computed from, before suppression; without it, or without a
-    warning, ``warning`` is returned as given.
+    (drawn as gaps) in every row fed by a cell that disclosure control suppresses, and its
+    projection disclosed (:func:`boligmonitor.disclosure.suppress_early_warning`).
+    ``indicators`` is the annual table (layout a) the warning was computed from, before
+    suppression; without it, or without a warning, ``warning`` is returned as given.
     """
-    import dataclasses
-
-    from boligmonitor.disclosure import DEFAULT_MIN_CELL, suppress_indicators, suppress_warning
+    from boligmonitor.disclosure import DEFAULT_MIN_CELL, suppress_early_warning
 
     if warning is None or indicators is None:
         return warning
-    sup = suppress_indicators(indicators, DEFAULT_MIN_CELL if min_cell is None else min_cell)
-    shown = suppress_warning(warning.boundaries, sup, indicators["area_id"]).values
-    return dataclasses.replace(warning, boundaries=shown)
+    return suppress_early_warning(warning, indicators,
+                                  DEFAULT_MIN_CELL if min_cell is None else min_cell)
 
 
 # --- everything the board sees ---------------------------------------------------------------

@@ -40,6 +40,8 @@ OKABE_ITO: dict[str, str] = {
 CATEGORY_COLORS: dict[str, str] = {
     "none": "#E9E9E9",
     "undetermined": "#FFFFFF",
+    # Disclosure control: the suppressed-mark colour of the report (not a category of the law).
+    "suppressed": "#F4EFFA",
     "forebyggelsesomraade": OKABE_ITO["yellow"],
     "udsat_boligomraade": OKABE_ITO["orange"],
     "ghettoomraade": OKABE_ITO["vermillion"],
@@ -53,11 +55,12 @@ CATEGORY_TEXT: dict[str, str] = {
     for k in CATEGORY_COLORS
 }
 # Undetermined is white: it carries a hatch so that it differs from "missing" (no cell at all).
-CATEGORY_HATCH: dict[str, str] = {"undetermined": "///"}
+CATEGORY_HATCH: dict[str, str] = {"undetermined": "///", "suppressed": "..."}
 # Order of the legend: least to most severe.
 CATEGORY_ORDER: tuple[str, ...] = (
     "none",
     "undetermined",
+    "suppressed",
     "forebyggelsesomraade",
     "udsat_boligomraade",
     "ghettoomraade",

@@ -43,7 +43,7 @@ class EarlyWarning:
     projection: Assessment
 
 
-def _repeat_latest(indicators: pd.DataFrame, until: int) -> tuple[pd.DataFrame, list[int]]:
+def repeat_latest(indicators: pd.DataFrame, until: int) -> tuple[pd.DataFrame, list[int]]:
     """Extend every area to data year ``until`` by repeating its latest known value per column."""
     last_year = int(indicators["year"].max())
     if until <= last_year:
@@ -107,7 +107,7 @@ def early_warning(
     target = list_year + 1
     ruleset = resolve_rules(rules) or rules_for_year(target)
     last_needed = target - min(options.point_in_time_lag, options.annual_lag)
-    extended, added = _repeat_latest(indicators, last_needed)
+    extended, added = repeat_latest(indicators, last_needed)
     refs_ext = _repeat_references(references, last_needed)
 
     identity = identity_table([indicators])

@@ -7,10 +7,12 @@ every value marked as shown, suppressed (disclosure control) or missing. The ren
 (:mod:`.render_html`, :mod:`.render_pdf`, :mod:`.render_xlsx`, :mod:`.render_pptx`) only lay
 this content out, so the four files cannot disagree.
 
-Disclosure control is applied here, once, before anything is formatted: the indicator table
-through :func:`~boligmonitor.disclosure.suppress_indicators`, the criteria through
-:func:`~boligmonitor.disclosure.suppress_criteria`; the charts are drawn from the suppressed
-tables, so a suppressed value is a gap there too. No total is ever printed next to a component.
+Disclosure control is applied here, once, before anything is formatted: the assessment (its
+indicator table, criteria, statuses and categories) through
+:func:`~boligmonitor.disclosure.disclose`, the early warning through
+:func:`~boligmonitor.disclosure.suppress_early_warning`; the charts are drawn from the
+suppressed tables, so a suppressed value is a gap there too. No total is ever printed next to a
+component.
 
 This module only assembles: the content model lives in :mod:`.content`, the number and label
 formatting in :mod:`.formatting`, and each section in :mod:`.sections` (summary, areas, changes,
@@ -29,9 +31,8 @@ from boligmonitor.criteria import Assessment
 from boligmonitor.datasets import Dataset
 from boligmonitor.disclosure import (
     DEFAULT_MIN_CELL,
-    suppress_criteria,
-    suppress_indicators,
-    suppress_list_values,
+    disclose,
+    suppress_early_warning,
 )
 from boligmonitor.errors import ReportError
 from boligmonitor.labels import catalogue, label
@@ -69,7 +70,6 @@ from boligmonitor.report.sections.chart_recipes import (
 from boligmonitor.report.sections.early_warning import (
     early_warning,
     warning_flags,
-    warning_for_chart,
 )
 from boligmonitor.report.sections.method import method_section
 from boligmonitor.report.sections.outlook import DEFAULT_DRAWS as OUTLOOK_DRAWS
@@ -199,19 +199,12 @@ def build_report(
         raise ReportError(f"the data cannot feed list year {list_year}: no area is scored for it")
     date_iso = report_date(data, list_year, date)
 
-    # Disclosure control, once, before anything is formatted.
-    crit_all = assessment.criteria
-    ind_sup = None
-    if data.indicators is not None:
-        ind_sup = suppress_indicators(data.indicators, min_cell)
-        crit_sup = suppress_criteria(crit_all, ind_sup, data.indicators["area_id"])
-    else:
-        crit_sup = suppress_list_values(crit_all, data.criterion_values, min_cell)
-    crit_values = crit_sup.marked()
-    crit_mask = crit_sup.mask.reindex(columns=["value", "margin", "persons_to_threshold"],
-                                      fill_value=False)
-    safe = Assessment(areas_all, crit_values, assessment.history, assessment.options,
-                      assessment.rules)
+    # Disclosure control, once, before anything is formatted: values, statuses, categories.
+    disclosed = disclose(assessment, indicators=data.indicators,
+                         criterion_values=data.criterion_values, min_cell=min_cell)
+    ind_sup = disclosed.indicators
+    safe = disclosed.assessment
+    areas_all, crit_values, crit_mask = safe.areas, safe.criteria, disclosed.criteria_mask
 
     tx = {k.split(".", 1)[1]: v[lang] for k, v in catalogue().items() if k.startswith("report.")}
     prev_year = list_year - 1 if (areas_all["list_year"] == list_year - 1).any() else None
@@ -230,7 +223,9 @@ def build_report(
                               crit_now["criterion"], crit_now["is_met"], strict=True)
     }
     cat_now = dict(zip(now["area_id"].astype(str), now["category"].astype(str), strict=True))
-    ew = early_warning(data, list_year, ruleset, options, validate=validate)
+    ew = suppress_early_warning(
+        early_warning(data, list_year, ruleset, options, validate=validate),
+        data.indicators, min_cell)
     warnings = warning_flags(ew, lang, warning_margin, met_now, cat_now)
 
     summaries: list[AreaSummary] = []
@@ -248,7 +243,7 @@ def build_report(
         sections.append(area_section(row, summary, crit_now, mask_now, rules_now, lang, keys))
 
     overview_keys = overview_charts(plots, safe, list_year, lang, charts, data.is_example, tx,
-                                    warning_for_chart(ew, ind_sup, data))
+                                    ew)
     changes, unchanged = what_changed(crit_values, crit_mask, areas_all, list_year, prev_year,
                                       lang, tx)
     method = method_section(data, assessment, rules_now, rules_prev, crit_now, list_year,

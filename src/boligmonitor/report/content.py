@@ -62,7 +62,7 @@ class AreaSummary:
     municipality: str
     category_id: str
     category: str
-    n_met: int
+    n_met: int | None  # None where disclosure control suppresses it
     n_criteria: int
     criteria_met: str
     residents: Shown

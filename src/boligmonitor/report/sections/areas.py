@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from boligmonitor.disclosure import SUPPRESSED_CATEGORY
 from boligmonitor.labels import label
 from boligmonitor.report.content import (
     SUPPRESSED,
@@ -35,7 +36,8 @@ def area_section(row, summary: AreaSummary, crit_now: pd.DataFrame, mask_now: pd
     lines = tuple(criterion_line(r, m, lang) for r, m in zip(rows.itertuples(index=False),
                                                              rmask.itertuples(index=False),
                                                              strict=True))
-    any_sup = bool(rmask.to_numpy().any()) or summary.residents.state == SUPPRESSED
+    any_sup = (bool(rmask.to_numpy().any()) or summary.residents.state == SUPPRESSED
+               or summary.category_id == SUPPRESSED_CATEGORY)
     explanation = (
         area_explanation(summary, lines, rules_now, lang) if any_sup
         else str(getattr(row, f"explanation_{lang}", "") or "")
@@ -47,7 +49,7 @@ def criterion_line(r, m, lang: str) -> CriterionLine:
     """One row ``r`` of the criteria table, with its suppression mask ``m``, as shown."""
     unit = str(r.unit)
     decimals = share_decimals(float(r.threshold)) if not is_missing(r.threshold) else 1
-    is_met = tri(r.is_met)
+    is_met = None if m.is_met else tri(r.is_met)
     ref = r.reference_value
     if str(r.reference) == "absolute" or is_missing(ref):
         reference = Shown("", None, VALUE, "text")
@@ -65,7 +67,7 @@ def criterion_line(r, m, lang: str) -> CriterionLine:
         threshold=show_value(r.threshold, unit, lang, decimals=decimals),
         reference=reference,
         is_met=is_met,
-        status=status_text(is_met, lang),
+        status=label("text.suppressed", lang) if m.is_met else status_text(is_met, lang),
         margin=show_value(r.margin, unit, lang, decimals=decimals, margin=True,
                           suppressed=bool(m.margin)),
         # For income the engine gives the rise in mean income needed, in kroner, not persons.
@@ -85,7 +87,8 @@ def area_explanation(s: AreaSummary, lines: tuple[CriterionLine, ...], rules: Ru
     primary = rules.primary_classification
     parts = []
     head = label("explanation.criteria_met", lang).format(
-        area=s.area_name, n=s.n_met, k=s.n_criteria,
+        area=s.area_name, n=label("text.suppressed", lang) if s.n_met is None else s.n_met,
+        k=s.n_criteria,
         classification=classification_name(primary, lang))
     items = [
         label("explanation.criterion", lang).format(

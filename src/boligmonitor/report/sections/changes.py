@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from boligmonitor.disclosure import SUPPRESSED_CATEGORY
 from boligmonitor.labels import label
 from boligmonitor.report.content import Change
 from boligmonitor.report.formatting import (
@@ -61,6 +62,9 @@ def what_changed(crit: pd.DataFrame, mask: pd.DataFrame, areas: pd.DataFrame, li
         is_cat = bool(before) and before != after
         if not before:
             reasons.insert(0, tx["new_in_data"])
+        # A suppressed category is not known to be unchanged.
+        if SUPPRESSED_CATEGORY in (before, after) and not reasons:
+            reasons.append(label("text.suppressed", lang))
         if is_cat or reasons:
             changes.append(Change(aid, name, category_name(before, lang) if before else "",
                                   category_name(after, lang), is_cat, tuple(reasons)))

@@ -1,12 +1,11 @@
-"""The early warning for next year's list as the report shows it: yes/no flags per area, and
-the warning table for the chart with every number built on a suppressed cell removed."""
+"""The early warning for next year's list as the report shows it: yes/no flags per area, from
+the warning as disclosure control leaves it (:func:`~boligmonitor.disclosure.suppress_early_warning`
+in build.py: no number built on a suppressed cell, no suppressed projected category)."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from boligmonitor.datasets import Dataset
-from boligmonitor.disclosure import suppress_warning
+from boligmonitor.disclosure import SUPPRESSED_CATEGORY
 from boligmonitor.labels import label
 from boligmonitor.options import Options
 from boligmonitor.report.formatting import category_name, classification_name, is_missing
@@ -23,20 +22,13 @@ def early_warning(data: Dataset, list_year: int, ruleset: RuleSet | None, option
     return data.early_warning(list_year, rules=ruleset, options=options, validate=validate)
 
 
-def warning_for_chart(ew, ind_sup, data: Dataset):
-    """The early warning for the chart, without the numbers of any row fed by a suppressed
-    cell (:func:`~boligmonitor.disclosure.suppress_warning`)."""
-    if ew is None or ind_sup is None:
-        return ew
-    sup = suppress_warning(ew.boundaries, ind_sup, data.indicators["area_id"])
-    return dataclasses.replace(ew, boundaries=sup.values)
-
-
 def warning_flags(ew, lang: str, margin: float, met_now: dict, cat_now: dict[str, str],
                   ) -> dict[str, list[str]]:
     """Plain-language flags for next year's list, per area, about criteria not met now and
     categories that would change. Yes/no statements only: the boundaries themselves are
-    derived from single data years and may reveal suppressed cells."""
+    derived from single data years and may reveal suppressed cells. ``ew`` is the disclosed
+    warning: a row fed by a suppressed cell, a suppressed status or category gives no flag
+    (a flag bounds the suppressed value)."""
     if ew is None:
         return {}
     nxt = ew.list_year
@@ -61,6 +53,8 @@ def warning_flags(ew, lang: str, margin: float, met_now: dict, cat_now: dict[str
     proj = ew.projection.areas
     for r in proj.itertuples(index=False):
         cat = str(r.category)
+        if SUPPRESSED_CATEGORY in (cat, cat_now.get(str(r.area_id))):
+            continue
         if cat != cat_now.get(str(r.area_id), cat) and cat != "undetermined":
             key = "warning.projected_off" if cat == "none" else "warning.projected"
             out.setdefault(str(r.area_id), []).insert(0, label(key, lang).format(

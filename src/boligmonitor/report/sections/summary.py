@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 
 from boligmonitor.datasets import Dataset
+from boligmonitor.disclosure import SUPPRESSED_CATEGORY
 from boligmonitor.labels import label
 from boligmonitor.options import Options
 from boligmonitor.report.content import AreaSummary
-from boligmonitor.report.formatting import category_name, show_count, tri
+from boligmonitor.report.formatting import category_name, is_missing, show_count, tri
 from boligmonitor.rules import RuleSet
 
 
@@ -20,17 +21,19 @@ def area_summary(row, prev: pd.DataFrame, prev_year: int | None, rules_prev: Rul
     ``prev`` the areas of the year before (indexed by area id, empty without one)."""
     aid = str(row.area_id)
     cat_id = str(row.category)
-    n_met, n_crit = int(row.n_criteria_met), int(row.n_criteria)
+    n_met = None if is_missing(row.n_criteria_met) else int(row.n_criteria_met)
+    n_crit = int(row.n_criteria)
     listable = tri(row.is_listable)
     residents = show_count(row.residents, lang, suppressed=residents_suppressed)
     note = label("text.cannot_be_listed", lang) if listable is False else ""
     if aid in prev.index:
         p = prev.loc[aid]
-        direction = direction_between(str(p["category"]), cat_id, int(p["n_criteria_met"]),
+        direction = direction_between(str(p["category"]), cat_id, p["n_criteria_met"],
                                       n_met, rules_prev, rules_now)
     else:
         direction = "new"
-    met_txt = tx["criteria_met_of"].format(n=n_met, k=n_crit)
+    met_txt = (label("text.suppressed", lang) if n_met is None
+               else tx["criteria_met_of"].format(n=n_met, k=n_crit))
     sentence = tx["summary_sentence"].format(
         area=row.area_name, category=category_name(cat_id, lang), met=met_txt,
         direction=label(f"direction.{direction}", lang).lower(),
@@ -61,9 +64,13 @@ def resident_mask(data: Dataset, ind_sup, list_year: int, options: Options,
     return out
 
 
-def direction_between(cat_before: str, cat_now: str, n_before: int, n_now: int,
+def direction_between(cat_before: str, cat_now: str, n_before, n_now: int | None,
                       rules_before: RuleSet | None, rules_now: RuleSet) -> str:
-    """``worse``, ``better`` or ``same``: by the categories' severity, then the criteria met."""
+    """``worse``, ``better`` or ``same``: by the categories' severity, then the criteria met;
+    ``suppressed`` where either year's category or count is (disclosure control)."""
+    if (SUPPRESSED_CATEGORY in (cat_before, cat_now) or is_missing(n_before)
+            or n_now is None):
+        return "suppressed"
     s0, s1 = _severity(cat_before, rules_before), _severity(cat_now, rules_now)
     if s1 != s0:
         return "worse" if s1 > s0 else "better"

@@ -37,7 +37,7 @@ def spreadsheet_tables(summaries, crit: pd.DataFrame, mask: pd.DataFrame,
         tuple(
             (_t(s.area_id), _t(s.area_name), _t(s.municipality),
              Shown(str(list_year), list_year, VALUE, "year"), _t(s.category),
-             Shown(str(s.n_met), s.n_met, VALUE, "int"),
+             show_count(s.n_met, lang, suppressed=s.n_met is None),
              Shown(str(s.n_criteria), s.n_criteria, VALUE, "int"), s.residents,
              _t(yes_no(s.is_listable, lang)), _t(s.direction), _t(" ".join(s.warnings)))
             for s in summaries
