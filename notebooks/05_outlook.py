@@ -77,7 +77,7 @@ summary.pivot(index="area_name", columns="list_year", values="probability_listed
 # starter i dem, vises som huller; sandsynligheder bevares.
 
 # %%
-shown = suppress_outlook(result, data.indicators, MIN_CELL)
+shown = suppress_outlook(result, data.indicators, data.references, data.memberships, MIN_CELL)
 plots.plot_outlook_probabilities(shown, lang=LANG, is_example=data.is_example)
 
 # %% [markdown]

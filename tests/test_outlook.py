@@ -252,15 +252,42 @@ def test_what_is_published_suppresses_small_counts_and_projections_that_start_fr
     ind.loc[last, "share_convicted_18plus"] = 3 / 1600
     ind.loc[~last, "n_convicted_18plus"] = ind.loc[~last, "share_convicted_18plus"] * 1600
     result = outlook(ind, refs, list_years=[2026], draws=100, seed=1)
-    shown = suppress_outlook(result, ind).projections
+    shown = suppress_outlook(result, ind, refs).projections
     crime = shown[(shown.indicator == "share_convicted_18plus") & (shown.area_id == "edge")]
     assert crime.loc[crime.year == 2025, "observed"].isna().all()
     assert crime.loc[crime.is_projected, "median"].isna().all()
     assert crime["is_suppressed"].sum() == 1 + crime["is_projected"].sum()
     other = shown[(shown.indicator == "share_convicted_18plus") & (shown.area_id == "high")]
     assert other["observed"].notna().any() and not other["is_suppressed"].any()
-    assert (result.probabilities["probability"] >= 0).all()  # probabilities are kept
+    assert result.probabilities["probability"].notna().all()  # nothing hidden before
+    kept = suppress_outlook(result, ind, refs)
+    assert kept.probabilities["probability"].notna().all()  # no status rests on a small base
     req = pd.DataFrame({"area_id": ["edge", "high"], "indicator": ["share_convicted_18plus"] * 2,
                         "change": [2.0, 5.0], "change_per_base": [0.001, 0.003]})
     assert suppress_requirements(req, ind)["change"].isna().tolist() == [True, False]
-    assert suppress_outlook(result, ind, 0).projections["is_suppressed"].sum() == 0
+    assert suppress_outlook(result, ind, min_cell=0).projections["is_suppressed"].sum() == 0
+
+
+def test_the_probabilities_of_an_area_whose_statuses_rest_on_a_small_base_are_suppressed(data):
+    from boligmonitor.outlook.publish import suppress_outlook
+    from boligmonitor.outlook.text import tidy_probabilities
+
+    ind, refs = data
+    ind = ind[ind.area_id.isin(["high", "edge"])].copy()
+    # 4 residents 30-59 in "edge": the education criterion's base is a small count, so its
+    # status, and with it the category, would give it back (docs/disclosure.md)
+    edge = ind.area_id == "edge"
+    ind.loc[edge, "n_residents_30_59"] = 4.0
+    ind.loc[edge, "share_basic_education_30_59"] = 0.5
+    result = outlook(ind, refs, list_years=[2026, 2027], draws=100, seed=2)
+    shown = suppress_outlook(result, ind, refs)
+    p = shown.probabilities
+    assert p.loc[p.area_id == "edge", "probability"].isna().all()
+    assert p.loc[p.area_id == "edge", "is_suppressed"].all()
+    assert p.loc[p.area_id == "high", "probability"].notna().all()
+    s = shown.summary
+    assert s.loc[s.area_id == "edge", "probability_listed"].isna().all()
+    c = shown.criteria
+    edu = c[(c.area_id == "edge") & (c.criterion == "education")]
+    assert edu["probability_met"].isna().all()
+    assert tidy_probabilities(shown)["is_suppressed"].any()

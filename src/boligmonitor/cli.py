@@ -444,16 +444,21 @@ def _add_outlook(sub: argparse._SubParsersAction) -> Handler:
                    "list_year, category, probability, scenario (.csv, .parquet, .xlsx)")
     p.add_argument("--lang", choices=("da", "en"), default="da",
                    help="language of what is printed (default: %(default)s)")
+    p.add_argument("--min-cell", type=int, default=None, metavar="N",
+                   help="disclosure control: suppress the probabilities that would give a "
+                   "count below N back (default 5; 0 turns it off, for internal analysis only)")
     return _cmd_outlook
 
 
 def _cmd_outlook(args: argparse.Namespace) -> int:
     from boligmonitor.io.writers import check_table_path, write_table
     from boligmonitor.outlook import DEFAULT_DRAWS, read_scenario
+    from boligmonitor.outlook.publish import suppress_outlook
     from boligmonitor.outlook.text import summary_lines, tidy_probabilities
 
     if args.out:
         check_table_path(args.out)
+    min_cell = _min_cell(args)
     draws = DEFAULT_DRAWS if args.draws is None else args.draws
     if draws < 1:
         raise BoligmonitorError(f"--draws {draws}: allowed: a whole number >= 1")
@@ -463,6 +468,10 @@ def _cmd_outlook(args: argparse.Namespace) -> int:
     data = load_dataset(args)
     result = data.outlook(list_years=years, scenarios=scenarios, draws=draws, seed=args.seed,
                           rules=args.rules)
+    # What the command prints and writes may be passed on: disclosure control by default.
+    if min_cell > 0:
+        result = suppress_outlook(result, data.indicators, data.references, data.memberships,
+                                  min_cell)
     for line in summary_lines(result, lang=args.lang, is_example=data.is_example):
         echo(line)
     if args.out:

@@ -9,8 +9,12 @@ The rules of :mod:`boligmonitor.disclosure` applied to the outlook's tables:
   early warning follows for its latest value);
 * in the reverse question, the change in persons of such an area and indicator is suppressed
   (with its share of the base);
-* probabilities (of a category, of a criterion) are kept: a probability does not reveal a
-  count, as a category does not.
+* the probabilities of an area's categories in a list year (and of its being on a list) are
+  suppressed where the disclosure rule suppresses the category of the early warning's
+  projection for that year (the latest values repeated, :func:`~boligmonitor.disclosure.
+  disclose`): the outlook starts from the same cells, and a probability of 1 in a year the data
+  already decide is the category itself; a criterion's probability likewise where its status
+  would be suppressed. Elsewhere a probability reveals no count, as a category does not.
 
 Suppressed cells are NaN, and ``is_suppressed`` marks their rows, so that a chart can tell a
 suppressed gap from a missing one.
@@ -23,7 +27,9 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from boligmonitor.disclosure import DEFAULT_MIN_CELL, suppress_indicators
+from boligmonitor.criteria import assess
+from boligmonitor.disclosure import DEFAULT_MIN_CELL, disclose, suppress_indicators
+from boligmonitor.outlook.backtest import repeat_latest
 from boligmonitor.outlook.projections import BAND_COLUMNS
 from boligmonitor.outlook.run import Outlook
 
@@ -54,14 +60,69 @@ def _last_suppressed(cells: pd.DataFrame) -> set[tuple[str, str]]:
     return set(zip(hit["area_id"], hit["indicator"], strict=True))
 
 
+def _hidden_statuses(result: Outlook, indicators: pd.DataFrame,
+                     references: pd.DataFrame | None, memberships: pd.DataFrame | None,
+                     min_cell: int) -> tuple[set, set]:
+    """(area, list year) whose category, and (area, list year, classification, criterion) whose
+    status, the disclosure rule suppresses in the projection with the latest values repeated."""
+    until = max(result.list_years)
+    ind, refs = repeat_latest(indicators, references, until)
+    proj = assess(ind, refs, memberships, list_years=list(result.list_years),
+                  options=result.options, explain=False, validate=False)
+    d = disclose(proj, indicators=ind, min_cell=min_cell)
+    areas = proj.areas
+    cat = d.areas_mask["category"].to_numpy() if "category" in d.areas_mask else np.zeros(
+        len(areas), bool)
+    hidden_cat = set(zip(areas["area_id"].astype(str).to_numpy()[cat],
+                         areas["list_year"].astype(int).to_numpy()[cat], strict=True))
+    crit = proj.criteria
+    met = d.criteria_mask["is_met"].to_numpy()
+    hidden_met = set(zip(crit["area_id"].astype(str).to_numpy()[met],
+                         crit["list_year"].astype(int).to_numpy()[met],
+                         crit["classification"].astype(str).to_numpy()[met],
+                         crit["criterion"].astype(str).to_numpy()[met], strict=True))
+    return hidden_cat, hidden_met
+
+
+def _mask_rows(df: pd.DataFrame, keys: list[str], hidden: set, columns: list[str]) -> pd.DataFrame:
+    df = df.copy()
+    if df.empty:
+        return df.assign(is_suppressed=False)
+    hit = np.array([tuple(k) in hidden for k in zip(
+        *(df[c].astype(str) if c not in ("list_year",) else df[c].astype(int) for c in keys),
+        strict=True)], dtype=bool)
+    for c in columns:
+        if c in df.columns and hit.any():
+            df.loc[hit, c] = np.nan
+    df["is_suppressed"] = hit
+    return df
+
+
 def suppress_outlook(result: Outlook, indicators: pd.DataFrame,
+                     references: pd.DataFrame | None = None,
+                     memberships: pd.DataFrame | None = None,
                      min_cell: int = DEFAULT_MIN_CELL) -> Outlook:
-    """Return ``result`` fit to publish (see the module's rules); ``min_cell`` 0 leaves it."""
+    """Return ``result`` fit to publish (see the module's rules); ``min_cell`` 0 leaves it.
+
+    ``indicators``, ``references`` and ``memberships`` are the tables the outlook was made
+    from."""
     if min_cell < 0:
         raise ValueError(f"min_cell must be >= 0, got {min_cell}")
     proj = result.projections.copy()
     if min_cell == 0 or proj.empty:
         return dataclasses.replace(result, projections=proj.assign(is_suppressed=False))
+    hidden_cat, hidden_met = _hidden_statuses(result, indicators, references, memberships,
+                                              min_cell)
+    area_year = ["area_id", "list_year"]
+    probabilities = _mask_rows(result.probabilities, area_year, hidden_cat, ["probability"])
+    summary = _mask_rows(result.summary, area_year, hidden_cat,
+                         ["probability_listed", "most_likely", "probability_most_likely"])
+    differences = _mask_rows(result.differences, area_year, hidden_cat,
+                             ["probability", "baseline_probability", "difference"])
+    criteria = _mask_rows(result.criteria, [*area_year, "classification", "criterion"],
+                          hidden_met, ["probability_met", "probability_unknown"])
+    result = dataclasses.replace(result, probabilities=probabilities, summary=summary,
+                                 differences=differences, criteria=criteria)
     cells = _suppressed_cells(indicators, min_cell)
     hits = cells[cells["hit"]]
     hit_keys = set(zip(hits["area_id"], hits["year"].astype(int), hits["indicator"],

@@ -15,7 +15,9 @@ TIDY_COLUMNS = ["area_id", "area_name", "list_year", "category", "probability", 
 
 def probability_text(p: float, lang: str = "da") -> str:
     """A probability for a reader: whole percent, but a chance that is there and rounds to 0 or
-    100 says so ("under 1 pct.", "over 99 pct.")."""
+    100 says so ("under 1 pct.", "over 99 pct."); a suppressed one (NaN) says suppressed."""
+    if p is None or p != p:
+        return label("text.suppressed", lang)
     if 0 < p < 0.005:
         return label("outlook.below_1", lang)
     if 0.995 < p < 1:
@@ -23,7 +25,9 @@ def probability_text(p: float, lang: str = "da") -> str:
     return percent(p, 0, lang)
 
 
-def category_text(cat: str, lang: str = "da") -> str:
+def category_text(cat: str | None, lang: str = "da") -> str:
+    if cat is None or cat != cat:  # suppressed
+        return label("text.suppressed", lang)
     key = f"category.{cat}"
     return label(key, lang) if has_label(key) else str(cat)
 
@@ -79,7 +83,9 @@ def summary_lines(result: Outlook, *, lang: str = "da", is_example: bool = False
 def tidy_probabilities(result: Outlook, *, is_example: bool = False) -> pd.DataFrame:
     """One row per area, list year, category and scenario, with the calibration verdict, the
     draws and the seed, and whether the data are the illustrative example: the table to pass
-    on (``boligmonitor outlook --out``)."""
+    on (``boligmonitor outlook --out``); ``is_suppressed`` where disclosure control hid a
+    probability (:func:`~boligmonitor.outlook.publish.suppress_outlook`)."""
     p = result.probabilities
     out = p.assign(draws=result.draws, seed=result.seed, is_example=is_example)
-    return out[TIDY_COLUMNS].reset_index(drop=True)
+    extra = ["is_suppressed"] if "is_suppressed" in out.columns else []
+    return out[TIDY_COLUMNS + extra].reset_index(drop=True)

@@ -23,7 +23,7 @@ from boligmonitor.options import Options
 from boligmonitor.outlook import BASELINE, Outlook
 from boligmonitor.outlook.publish import suppress_outlook
 from boligmonitor.outlook.text import category_text, probability_text
-from boligmonitor.report.content import VALUE, Chart, OutlookSection, Shown, Table
+from boligmonitor.report.content import SUPPRESSED, VALUE, Chart, OutlookSection, Shown, Table
 from boligmonitor.rules import RuleSet
 
 DEFAULT_DRAWS = 2000
@@ -57,6 +57,8 @@ def cached_outlook(data: Dataset, *, rules: RuleSet | None, options: Options, dr
 
 
 def _p(p: float, lang: str) -> Shown:
+    if p is None or p != p:
+        return Shown(probability_text(p, lang), None, SUPPRESSED, "pct")
     return Shown(probability_text(p, lang), float(p), VALUE, "pct")
 
 
@@ -73,7 +75,8 @@ def outlook_section(data: Dataset, *, rules: RuleSet | None, options: Options, l
     except BoligmonitorError as exc:
         return OutlookSection(tx["outlook_failed"].format(reason=str(exc)), (), False,
                               None, (), ()), None
-    shown = suppress_outlook(result, data.indicators, min_cell)
+    shown = suppress_outlook(result, data.indicators, data.references, data.memberships,
+                             min_cell)
     years = list(shown.list_years)
     intro = tx["outlook_intro"].format(first=years[0], last=years[-1],
                                        draws=number(result.draws, 0, lang), seed=result.seed)
@@ -110,11 +113,14 @@ def _scenario_table(shown: Outlook, sc, base: pd.DataFrame, years: list[int], la
         cells = [Shown.of_text(area)]
         for y in years:
             b = grp.loc[grp["list_year"] == y, "probability_listed"]
-            if len(b) and (area, y) in other.index:
-                v = float(other.at[(area, y), "probability_listed"])
+            v = float(other.at[(area, y), "probability_listed"]) if (
+                len(b) and (area, y) in other.index) else float("nan")
+            if v == v and float(b.iloc[0]) == float(b.iloc[0]):
                 d = v - float(b.iloc[0])
                 cells.append(Shown(f"{probability_text(v, lang)} ({points(d, 1, lang)})", v,
                                    VALUE, "pct"))
+            elif len(b):
+                cells.append(_p(float("nan"), lang))
             else:
                 cells.append(Shown("", None, "missing"))
         rows.append(tuple(cells))
@@ -130,7 +136,7 @@ def _sheet(shown: Outlook, lang: str, tx: dict[str, str]) -> Table:
          Shown(str(r.list_year), int(r.list_year), VALUE, "year"),
          Shown.of_text(names.get(r.scenario, r.scenario)),
          Shown.of_text(category_text(str(r.category), lang)),
-         Shown(probability_text(r.probability, lang), float(r.probability), VALUE, "pct"),
+         _p(r.probability, lang),
          Shown.of_text(label("report.yes" if r.is_calibrated else "report.no", lang)))
         for r in p.itertuples(index=False))
     return Table(tx["sheet_outlook"],
