@@ -200,34 +200,37 @@ def draw_areas(fitted: FittedPanel, rows: np.ndarray, draws: int, refs: Referenc
     regional = refs.regional.get(INCOME)
     region = fitted.region_code[rows]
     residents_now = None
-    for t in range(t0, m):
-        shocks = _normal(rng, (s, draws, len(names))) @ chol.T.astype(np.float32)
-        for k, (c, f) in enumerate(zip(names, fits, strict=True)):
-            go = (last[c] >= 0) & (t > last[c])
-            level, slope = _step(f, *state[c], shocks[..., k], go, rng)
-            if f.break_rate > 0:  # the rare breaks the history showed, at their rate and size
-                _jumps(level, go, f.break_rate, np.sqrt(f.break_var), rng)
-            state[c] = (level, slope)
-            if c in bases:
-                base = np.broadcast_to(base_last[c][:, None], level.shape)
-                if residents_now is not None:
-                    with np.errstate(invalid="ignore", divide="ignore"):
-                        moved = base_last[c][:, None] * (residents_now
-                                                         / res_last[c][:, None])
-                    base = np.where(np.isfinite(moved) & (moved > 0), moved, base)
-                base = np.round(base)  # whole persons, so that a share is a count over them
+    # A series not projected (too few observations) is drawn along but never stored: its
+    # diffuse state may overflow, harmlessly.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(t0, m):
+            shocks = _normal(rng, (s, draws, len(names))) @ chol.T.astype(np.float32)
+            for k, (c, f) in enumerate(zip(names, fits, strict=True)):
+                go = (last[c] >= 0) & (t > last[c])
+                level, slope = _step(f, *state[c], shocks[..., k], go, rng)
+                if f.break_rate > 0:  # the rare breaks the history showed, at their rate and size
+                    _jumps(level, go, f.break_rate, np.sqrt(f.break_var), rng)
+                state[c] = (level, slope)
+                if c in bases:
+                    base = np.broadcast_to(base_last[c][:, None], level.shape)
+                    if residents_now is not None:
+                        with np.errstate(invalid="ignore", divide="ignore"):
+                            moved = base_last[c][:, None] * (residents_now
+                                                             / res_last[c][:, None])
+                        base = np.where(np.isfinite(moved) & (moved > 0), moved, base)
+                    base = np.round(base)  # whole persons, so that a share is a count over them
+                    if t >= start:
+                        _put(bases[c][t - start], go, base)
+                    value = _binomial_share(level, f.params.irregular_var, base, rng)
+                else:
+                    y = level + np.sqrt(f.params.irregular_var) * _normal(rng, level.shape)
+                    ref = None if regional is None else regional[np.maximum(region, 0), :, t]
+                    value = _natural(c, f, y, ref, region)
+                if c == RESIDENTS:
+                    residents_now = value if go.all() else np.where(
+                        go[:, None], value, fitted.observed[RESIDENTS][rows, t][:, None])
                 if t >= start:
-                    _put(bases[c][t - start], go, base)
-                value = _binomial_share(level, f.params.irregular_var, base, rng)
-            else:
-                y = level + np.sqrt(f.params.irregular_var) * _normal(rng, level.shape)
-                ref = None if regional is None else regional[np.maximum(region, 0), :, t]
-                value = _natural(c, f, y, ref, region)
-            if c == RESIDENTS:
-                residents_now = value if go.all() else np.where(
-                    go[:, None], value, fitted.observed[RESIDENTS][rows, t][:, None])
-            if t >= start:
-                _put(out[c][t - start], go, value)
+                    _put(out[c][t - start], go, value)
     grid = np.arange(start, m)
     is_drawn = {c: (grid[None, :] > last[c][:, None]) & (last[c] >= 0)[:, None] for c in names}
     has_row = fitted.has_row[rows][:, start:].copy()
