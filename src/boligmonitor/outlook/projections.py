@@ -94,12 +94,20 @@ def threshold_lines(refs: ReferencePaths, fitted: FittedPanel, rules: RuleSet, f
                     ) -> pd.DataFrame:
     """Each criterion's line by data year, with the bands of its moving reference.
 
-    ``scope`` is ``absolute`` (a fixed line), ``national`` or a region's name. The line of a data
-    year is the threshold times that year's reference (the criterion itself compares averages
+    ``scope`` is ``absolute`` (a fixed line), ``national`` or a region's name; the residents'
+    line is the area requirement (classification ``area``). The line of a data year is the
+    threshold times that year's reference (the criterion itself compares averages
     over its window; the chart shows the yearly values against the yearly line).
     """
     years = fitted.years[first:]
     parts = []
+    if rules.min_residents > 0:  # the area requirement: a line for the residents too
+        frame = {"indicator": "residents", "classification": "area", "role": "area",
+                 "criterion": "residents", "operator": rules.min_residents_operator,
+                 "rules": rules.id, "scope": "absolute", "year": years, "is_projected": False}
+        for name in BAND_COLUMNS:
+            frame[name] = np.full(len(years), float(rules.min_residents))
+        parts.append(pd.DataFrame(frame))
     for cl, crit in rules.criteria():
         base = {"indicator": crit.indicator, "classification": cl.id, "role": cl.role,
                 "criterion": crit.id, "operator": crit.operator, "rules": rules.id}

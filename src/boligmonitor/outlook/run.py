@@ -74,6 +74,7 @@ class Outlook:
       line by data year, with their intervals.
     * ``fit``: the model of each indicator (hyperparameters, observations behind them).
     * ``calibration``: how far to trust it (:class:`~.calibration.Calibration`).
+    * ``areas``: each area's name, municipality and region.
     """
 
     list_years: tuple[int, ...]
@@ -93,6 +94,7 @@ class Outlook:
     options: Options
     rules: tuple[str, ...]
     not_projected: tuple[str, ...] = ()
+    areas: pd.DataFrame | None = None  # area_id, area_name, municipality, region
 
     @property
     def is_calibrated(self) -> bool:
@@ -282,6 +284,7 @@ def outlook(
         fit_table(fitted), calibration, options,
         tuple(dict.fromkeys(rules_for(explicit, y).id for y in years)),
         tuple(str(a) for a in area_ids[~active_areas(fitted)]),
+        fitted.identity.reset_index(drop=True),
     )
 
 
