@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import boligmonitor as bm
+
+# Under pytest-xdist each core already runs a test process: charts are drawn in that process,
+# not in worker processes of their own (the tests that are about the workers ask for them).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("BOLIGMONITOR_WORKERS", "1")
 
 
 @pytest.fixture(scope="session")

@@ -690,7 +690,8 @@ def suppress_early_warning(warning, indicators: pd.DataFrame | None,
     from boligmonitor.warning import repeat_latest
 
     sup = suppress_indicators(indicators, min_cell)
-    boundaries = suppress_warning(warning.boundaries, sup, indicators["area_id"]).values
+    # Marked: a chart or table says "suppressed" where a row's numbers are hidden, not "missing".
+    boundaries = suppress_warning(warning.boundaries, sup, indicators["area_id"]).marked()
     proj = warning.projection
     repeated = (parse_years(proj.areas["repeated_years"].iloc[0])
                 if "repeated_years" in proj.areas.columns and len(proj.areas) else [])

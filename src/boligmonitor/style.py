@@ -9,7 +9,8 @@ chart and a chart survives black-and-white printing:
 * every area series has its own line style *and* marker, not only its own colour;
 * fonts pinned to matplotlib's bundled DejaVu Sans, so that a chart renders the same on every
   machine (and pixel baselines can be compared);
-* Danish number formatting by default: decimal comma, thousands point, "pct.", "kr.".
+* Danish number formatting by default: decimal comma, thousands point, "pct.", "kr.";
+* mathtext off: no text of a chart is parsed as ``$...$`` math (text from the data is data).
 
 Nothing here touches files.
 """
@@ -22,6 +23,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import matplotlib as mpl
+
+from boligmonitor.io.figures import SAVE_RC
 
 # --- colours --------------------------------------------------------------------------------
 
@@ -130,11 +133,11 @@ RC: dict[str, Any] = {
     "lines.markersize": 4.5,
     "figure.dpi": 100,
     "savefig.dpi": 300,
-    "svg.fonttype": "path",
-    "svg.hashsalt": "boligmonitor",
-    "pdf.fonttype": 42,
+    **SAVE_RC,
     "axes.formatter.use_locale": False,
     "hatch.linewidth": 0.6,
+    # Text from the data is data: "$x$" in an area name is drawn as typed, never as mathtext.
+    "text.parse_math": False,
 }
 
 

@@ -4,21 +4,36 @@ The same figure saved twice gives the same bytes: no creation date, no software 
 metadata, a fixed SVG hash salt (the ids of clip paths), fonts as paths in SVG. A file is
 written to a temporary file next to its target and moved into place, so that a failure leaves
 the previous file intact and never a half-written one.
+
+A figure's layout is computed once, before its first file, and then frozen, so that every
+format and every later save draws the same positions (:func:`freeze_layout`). Many charts are
+drawn in worker processes where that helps (:func:`figures_bytes`): the bytes are the same as
+drawn one by one, and come back in the order asked.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
-from boligmonitor import style
+from boligmonitor.errors import OptionError
 from boligmonitor.io.atomic import write_atomic
 
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+
+# The settings that make a saved file reproducible; the charts' style (style.RC) includes them.
+SAVE_RC: dict[str, Any] = {
+    "svg.hashsalt": "boligmonitor",
+    "svg.fonttype": "path",
+    "pdf.fonttype": 42,
+}
 
 # Metadata keys set to None are left out of the file (matplotlib's documented way).
 _METADATA: dict[str, dict[str, None]] = {
@@ -27,80 +42,156 @@ _METADATA: dict[str, dict[str, None]] = {
     "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
 }
 
-
-def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 300) -> bytes:
-    """Render ``fig`` as ``fmt`` (png, svg, pdf) into bytes, deterministically (for embedding
-    a chart in HTML or a deck without a file)."""
-    fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown figure format {fmt!r}; allowed: {', '.join(FORMATS)}")
-    buf = io.BytesIO()
-    if fig.get_layout_engine() is not None:
-        # The constrained layout is solved again at every draw and creeps for a few draws
-        # (text placed in data coordinates), so two saves of one figure would differ by a
-        # fraction of a pixel. Settle it once and hold it still: saving freezes the layout.
-        _settle_layout(fig)
-        fig.set_layout_engine("none")
-        _snap_positions(fig)
-    with mpl.rc_context({k: style.RC[k] for k in ("svg.hashsalt", "svg.fonttype",
-                                                   "pdf.fonttype")}):
-        fig.savefig(buf, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
-    return buf.getvalue()
-
-
-def _positions(fig: Figure) -> list[tuple[float, ...]]:
-    return [tuple(ax.get_position().bounds) for ax in fig.axes]
-
-
-def _settle_layout(fig: Figure, max_draws: int = 3, tol: float = 1e-4) -> None:
-    """Draw (without rendering) until the layout engine stops moving the axes (by less than
-    ``tol`` of the figure, a fifth of a pixel at 300 dpi), at most ``max_draws`` times: the
-    result is frozen after a fixed procedure, so it is deterministic either way."""
-    before = None
-    for _ in range(max_draws):
-        fig.draw_without_rendering()
-        now = _positions(fig)
-        if before is not None and len(now) == len(before) and all(
-            abs(a - b) <= tol for p, q in zip(now, before, strict=True)
-            for a, b in zip(p, q, strict=True)
-        ):
-            return
-        before = now
-
+# Worker processes for many charts: two (the machines this runs on have few cores and a chart
+# keeps one busy), and none for fewer charts than this (starting them would cost more).
+MAX_WORKERS = 2
+MIN_PARALLEL = 4
 
 # A millionth of the figure: 0.002 px of a 16 cm chart at 300 dpi, far below anything drawn.
 _SNAP_DIGITS = 6
 
 
-def _snap_positions(fig: Figure) -> None:
-    """Round every axes' position to a fixed grid of the figure.
+def freeze_layout(fig: Figure) -> None:
+    """Run the figure's layout engine once and freeze the result (no engine afterwards, so
+    each save draws the figure once).
 
-    The layout solver (kiwisolver) sums in an order that depends on memory addresses, so two
-    builds of the same chart get axes positions that differ in the last bit; now and then that
-    moves an anti-aliased edge by one shade. Rounding far below a pixel makes the positions,
-    and so the bytes, the same. Axes placed by a locator (secondary axes) follow their parent.
+    The charts' own engine (:class:`boligmonitor.plots.layout.ChartLayout`) computes its
+    positions once, in plain arithmetic, so they are the same to the last bit in every run. Any
+    other engine (a caller's constrained layout) is run once too; its solver sums in an order
+    that depends on memory addresses, so its positions are rounded to a fixed grid far below a
+    pixel, which makes them, and the bytes, the same.
     """
-    for ax in fig.axes:
-        if ax.get_axes_locator() is not None:
-            continue
-        bounds = [round(float(v), _SNAP_DIGITS) for v in ax.get_position().bounds]
-        ax.set_position(bounds)
+    engine = fig.get_layout_engine()
+    if engine is None:
+        return
+    engine.execute(fig)
+    # No engine at all, not matplotlib's placeholder for "none": savefig draws a figure that
+    # has any engine twice (once only to lay it out).
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+    if not getattr(engine, "is_deterministic", False):
+        for ax in fig.axes:
+            if ax.get_axes_locator() is not None:
+                continue  # placed by a locator (secondary axes): follows its parent
+            ax.set_position([round(float(v), _SNAP_DIGITS) for v in ax.get_position().bounds])
+
+
+def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 300) -> bytes:
+    """Render ``fig`` as ``fmt`` (png, svg, pdf) into bytes, deterministically (for embedding
+    a chart in HTML or a deck without a file). Freezes the figure's layout."""
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown figure format {fmt!r}; allowed: {', '.join(FORMATS)}")
+    freeze_layout(fig)
+    buf = io.BytesIO()
+    with mpl.rc_context(SAVE_RC):
+        fig.savefig(buf, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+    return buf.getvalue()
+
+
+# --- many figures, in worker processes ---------------------------------------------------------
+
+FigureSource = Figure | Callable[[], Figure]
+
+# What a forked worker reads: set by the parent just before the workers start (a fork copies
+# it, so recipes that cannot be pickled, closures included, reach the workers as they are).
+_JOBS: list[tuple[FigureSource, tuple[str, ...], int]] = []
+
+
+def _render(source: FigureSource, formats: tuple[str, ...], dpi: int) -> list[bytes]:
+    fig = source if isinstance(source, Figure) else source()
+    return [figure_bytes(fig, fmt, dpi) for fmt in formats]
+
+
+def _render_job(i: int) -> list[bytes]:
+    return _render(*_JOBS[i])
+
+
+def default_workers(n_figures: int) -> int:
+    """Worker processes for ``n_figures`` charts: none (1) for a few, else up to
+    :data:`MAX_WORKERS` and the processors this process may use, none while the processors
+    are already busy (a load average of their number or more: workers would then only wait
+    for each other). The environment variable ``BOLIGMONITOR_WORKERS`` sets the most (1:
+    every chart in this process, as a test runner that already runs one process per core
+    wants). The bytes are the same whichever way the charts are drawn."""
+    if n_figures < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    most = MAX_WORKERS
+    env = os.environ.get("BOLIGMONITOR_WORKERS", "").strip()
+    if env:
+        if not env.isdigit() or int(env) < 1:
+            raise OptionError(f"BOLIGMONITOR_WORKERS={env!r}: allowed: a whole number >= 1")
+        most = int(env)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0] >= cpus
+    except OSError:  # pragma: no cover - no load average on this system
+        busy = False
+    return 1 if busy else max(1, min(most, cpus))
+
+
+def figures_bytes(
+    sources: Sequence[FigureSource],
+    formats: Iterable[str] = ("png",),
+    dpi: int = 300,
+    workers: int | None = None,
+) -> Iterator[list[bytes]]:
+    """Render each figure (or each recipe: a function returning a Figure) in every format;
+    yield, in the order given, the list of its bytes per format.
+
+    With ``workers`` > 1 (default: :func:`default_workers`) the figures are drawn in that many
+    forked processes, a figure and all its formats in one of them; the bytes are those
+    :func:`figure_bytes` gives. Figures drawn in a worker are left unchanged in this process.
+    """
+    formats = tuple(f.lower() for f in formats)
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise ValueError(f"unknown figure formats {bad}; allowed: {', '.join(FORMATS)}")
+    n = len(sources)
+    workers = default_workers(n) if workers is None else max(1, min(int(workers), n))
+    if workers <= 1:
+        for source in sources:
+            yield _render(source, formats, dpi)
+        return
+    global _JOBS
+    _JOBS = [(s, formats, dpi) for s in sources]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            # In order, one figure at a time: the next free worker takes the next figure.
+            yield from pool.imap(_render_job, range(n), chunksize=1)
+    finally:
+        _JOBS = []
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def _write_atomic(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Whole or not at all, with the permissions the umask gives (io/atomic.py).
+    return write_atomic(path, data, fsync=False)
+
+
+def _format_of(path: Path) -> str:
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(f"cannot save a figure as {path.name!r}: allowed suffixes "
+                         f"{', '.join('.' + f for f in FORMATS)}")
+    return fmt
 
 
 def save_figure(fig: Figure, path: str | Path, dpi: int = 300) -> Path:
     """Save ``fig`` to ``path`` (format from the suffix: .png, .svg or .pdf); return the path.
 
     Deterministic: saving the same figure twice gives identical bytes. Saving freezes the
-    figure's layout (see :func:`figure_bytes`).
+    figure's layout (see :func:`freeze_layout`).
     """
     path = Path(path)
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise ValueError(f"cannot save a figure as {path.name!r}: allowed suffixes "
-                         f"{', '.join('.' + f for f in FORMATS)}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = figure_bytes(fig, fmt, dpi)  # rendered before the temporary file exists
-    return write_atomic(path, data, fsync=False)
+    data = figure_bytes(fig, _format_of(path), dpi)  # rendered before the temporary file exists
+    return _write_atomic(path, data)
 
 
 def save_figures(
@@ -108,12 +199,18 @@ def save_figures(
     out_dir: str | Path,
     formats: Iterable[str] = FORMATS,
     dpi: int = 300,
+    workers: int | None = None,
 ) -> list[Path]:
-    """Save each figure of ``figures`` (name -> Figure) as ``out_dir/<name>.<format>``."""
+    """Save each figure of ``figures`` (name -> Figure) as ``out_dir/<name>.<format>``.
+
+    Every file is rendered before the first is written (a chart that fails leaves no file
+    behind); the figures are drawn in worker processes where there are many
+    (:func:`figures_bytes`).
+    """
     out = Path(out_dir)
     formats = tuple(formats)
-    bad = [f for f in formats if f not in FORMATS]
-    if bad:
-        raise ValueError(f"unknown figure formats {bad}; allowed: {', '.join(FORMATS)}")
-    return [save_figure(fig, out / f"{name}.{fmt}", dpi=dpi)
-            for name, fig in figures.items() for fmt in formats]
+    names = list(figures)
+    rendered = list(figures_bytes([figures[n] for n in names], formats, dpi, workers))
+    return [_write_atomic(out / f"{name}.{fmt}", data)
+            for name, blobs in zip(names, rendered, strict=True)
+            for fmt, data in zip(formats, blobs, strict=True)]

@@ -1,0 +1,236 @@
+"""The trend chart: one criterion for one or more areas across list years, against the line of
+each year (also the small multiples of the dashboard)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from boligmonitor import style
+from boligmonitor.labels import label
+from boligmonitor.plots.core import (
+    chart_title,
+    classification_label,
+    criterion_label,
+    data_label,
+    finish,
+    fixed_ticks,
+    footer_legend,
+    layout_of,
+    legend_entries,
+    limits,
+    single_axes,
+    step_xy,
+    styled,
+    threshold_series,
+)
+from boligmonitor.plots.layout import spread_apart
+from boligmonitor.plots.tables import (
+    PLAN_PERIOD,
+    area_name_of,
+    example_flag,
+    resolve_areas,
+    select_rows,
+    table_of,
+)
+from boligmonitor.plots.text import data_text, short_name
+
+HEIGHT = 3.4  # inches, the trend chart of its own
+# Ticks on the value axis: at most this many intervals, in a chart of its own and in a small
+# multiple (fixed, so that a panel's tick labels do not change with its size).
+Y_BINS = 7
+Y_BINS_COMPACT = 4
+LATEST_OFFSET = 6  # points between an area's last point and its latest-value label
+
+# --- the trend panel -------------------------------------------------------------------------
+
+
+def draw_trend(
+    ax: Axes,
+    rows: pd.DataFrame,
+    area_ids: list[str],
+    *,
+    lang: str,
+    plan_period: tuple[int, int] | None,
+    years: Sequence[int] | None,
+    compact: bool,
+    style_index: dict[str, int] | None = None,
+) -> None:
+    """Draw one criterion's trend for ``area_ids`` into ``ax`` (rows: one criterion)."""
+    all_years = sorted(int(y) for y in rows["list_year"].unique())
+    if years is not None:
+        all_years = [int(y) for y in years]
+    if not all_years:
+        ax.text(0.5, 0.5, label("text.missing", lang), transform=ax.transAxes, ha="center")
+        return
+    rows = rows[rows["list_year"].isin(all_years)]
+    units = rows.loc[rows["value"].notna() | rows["threshold"].notna(), "unit"]
+    unit = str(units.iloc[-1]) if len(units) else "share"
+    # Values of another unit (layout b ratios next to computed shares) cannot share an axis.
+    rows = rows[rows["unit"] == unit]
+    operator = str(rows["operator"].iloc[-1]) if len(rows) else "overstiger"
+
+    thresholds = threshold_series(rows[rows["area_id"].isin(area_ids)])
+    values_for_limits = [rows.loc[rows["area_id"].isin(area_ids), "value"].to_numpy(float)]
+    for s in thresholds.values():
+        values_for_limits.append(s.to_numpy(float))
+    lo, hi = limits(np.concatenate(values_for_limits) if values_for_limits else np.array([]))
+    x_lo, x_hi = all_years[0] - 0.5, all_years[-1] + 0.5
+
+    if plan_period is not None:
+        start, end = plan_period
+        ax.axvspan(start - 0.5, end + 0.5, color=style.PLAN_COLOR, alpha=style.PLAN_ALPHA,
+                   linewidth=0, zorder=0, gid="plan-period",
+                   label=label("chart.plan_period", lang).format(start=start, end=end))
+        if not compact:
+            data_label(ax, label("chart.plan_period", lang).format(start=start, end=end),
+                       (max(start, all_years[0]) - 0.45, hi), va="top", fontsize=7,
+                       color="#444444")
+
+    # The rule sets in force, and where they change.
+    by_year = rows.drop_duplicates("list_year").set_index("list_year")["rules"].astype(str)
+    starts: list[tuple[int, str]] = []
+    for y in all_years:
+        rid = by_year.get(y)
+        if rid is not None and (not starts or rid != starts[-1][1]):
+            starts.append((y, rid))
+    for i, (y, rid) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else all_years[-1] + 1
+        if i > 0:
+            ax.axvline(y - 0.5, color=style.REGIME_COLOR, linestyle=(0, (2, 2)), linewidth=0.9,
+                       gid="regime-change", zorder=1,
+                       label=label("chart.regime_change", lang))
+        # Room for the text: a rule set in force for a single year is marked by its lines only.
+        if not compact and end - y >= 2:
+            data_label(ax, label("chart.regime", lang).format(rules=data_text(rid)),
+                       (y - 0.45, lo + 0.02 * (hi - lo)), fontsize=7,
+                       color=style.REGIME_COLOR, va="bottom")
+
+    # The threshold of each year, and the side of it that counts as met.
+    n_lines = len(thresholds)
+    for key, series in thresholds.items():
+        xs, ys = step_xy(list(series.index.astype(int)), list(series.to_numpy(float)))
+        color = style.THRESHOLD_COLOR
+        if key != "all":
+            color = style.series_style((style_index or {}).get(key, 0))["color"]
+        ax.plot(xs, ys, color=color, linewidth=1.4, linestyle="-", marker="", zorder=3,
+                gid="threshold", label=label("chart.threshold", lang))
+        top = np.full_like(ys, hi)
+        bottom = np.full_like(ys, lo)
+        above = operator != "mindre end"
+        ax.fill_between(xs, ys, top if above else bottom, where=~np.isnan(ys),
+                        color=style.MET_SIDE_COLOR, alpha=style.MET_SIDE_ALPHA / max(1, n_lines)
+                        * (1 if n_lines == 1 else 1.5), linewidth=0, zorder=0.5,
+                        gid="met-side", label=label("chart.met_side", lang))
+
+    # The areas' values: markers too, so that a single year between gaps is still visible.
+    latest: list[tuple[int, float, float, str]] = []
+    for i, area in enumerate(area_ids):
+        sub = rows[rows["area_id"] == area].set_index("list_year")["value"]
+        sub = sub.reindex(all_years).astype(float)
+        st = style.series_style((style_index or {}).get(area, i))
+        ax.plot(all_years, sub.to_numpy(float), gid=f"area:{data_text(area)}", zorder=4,
+                label=short_name(area_name_of(rows, area)), **st)
+        known = sub.dropna()
+        if len(known):
+            latest.append((int(known.index[-1]), float(known.iloc[-1]), float(known.iloc[-1]),
+                           st["color"]))
+    if not compact:
+        # The latest value of each area, right of its last point, pushed apart where two
+        # would overlap, and kept between the panel's top and bottom.
+        # A chart laid out by the package spreads them by their height once the panel's
+        # height is known; in a caller's figure, by a share of the value range.
+        own = layout_of(ax.get_figure(root=True)) is not None
+        order = sorted(range(len(latest)), key=lambda k: latest[k][1])
+        values = [latest[k][1] for k in order]
+        placed = values if own else spread_apart(values, lo, hi, 0.055 * (hi - lo))
+        for k, y_text in zip(order, placed, strict=True):
+            x_last, v_last, _, color = latest[k]
+            data_label(ax, style.fmt_value(v_last, unit, lang), (x_last, y_text),
+                       offset=LATEST_OFFSET, fontsize=7, color=color, gid="latest-label",
+                       zorder=5, spread=True)
+
+    # A chart laid out by the package widens its x range for the labels as far as they need;
+    # in a caller's figure, room for them is kept as before.
+    own = layout_of(ax.get_figure(root=True)) is not None
+    ax.set_xlim(x_lo, x_hi + (0.0 if compact or own else 1.6))
+    ax.set_ylim(lo, hi)
+    fixed_ticks(ax.yaxis, lo, hi, Y_BINS_COMPACT if compact else Y_BINS)
+    ax.yaxis.set_major_formatter(style.axis_formatter(unit, lang))
+    # Compact panels: about four year ticks; a full chart: every year or every second.
+    step = max(1, math.ceil(len(all_years) / 4)) if compact else (1 if len(all_years) <= 8 else 2)
+    ticks = [y for y in all_years if (y - all_years[-1]) % step == 0]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(t) for t in ticks])
+    ax.grid(axis="x", visible=False)
+    if not compact:
+        ax.set_xlabel(label("chart.list_year", lang))
+        ax.set_ylabel(style.unit_suffix(unit, lang))
+
+
+@styled
+def plot_trend(
+    result: Any,
+    criterion: str,
+    areas: str | Iterable[str] | None = None,
+    *,
+    classification: str | None = None,
+    plan_period: tuple[int, int] | None = PLAN_PERIOD,
+    list_years: Iterable[int] | None = None,
+    lang: str = "da",
+    is_example: bool | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """One criterion for one or more areas across list years, against the line of each year.
+
+    Parameters
+    ----------
+    result:
+        An :class:`~boligmonitor.criteria.Assessment` or its ``criteria`` table (suppressed
+        values as NaN are drawn as gaps).
+    criterion:
+        ``"employment"``, ``"crime"``, ``"education"``, ``"income"`` or ``"non_western"``.
+    areas:
+        Area ids or names (default: every area).
+    classification:
+        Whose threshold to draw (``"forebyggelse"`` for § 61 b). Default: the first
+        classification of each year's rule set that has the criterion (the list's criteria).
+    plan_period:
+        The plan period to shade, first and last list year; None for none.
+    list_years:
+        The list years on the x axis (default: all in the results).
+    """
+    criteria = table_of(result, "criteria")
+    rows = select_rows(criteria[criteria["criterion"].astype(str) == criterion],
+                        classification)
+    if rows.empty:
+        raise KeyError(f"no rows for criterion {criterion!r}"
+                       + (f" in classification {classification!r}" if classification else ""))
+    area_ids = resolve_areas(rows, areas)
+    fig, ax_, created = single_axes(ax, HEIGHT)
+    draw_trend(ax_, rows, area_ids, lang=lang, plan_period=plan_period,
+                years=None if list_years is None else sorted(int(y) for y in list_years),
+                compact=False)
+    title = label("chart.trend_title", lang).format(criterion=criterion_label(criterion, lang))
+    if classification is not None:
+        title += f" ({classification_label(classification, lang)})"
+    chart_title(fig, ax_, title, created)
+    handles, labels_ = legend_entries(ax_)
+    # Say why a line breaks off or is missing: gaps are missing or suppressed figures.
+    gaps = any(np.isnan(np.asarray(a.get_ydata(), float)).any()
+               for a in ax_.get_lines() if str(a.get_gid()).startswith("area:"))
+    kw = {"ncol": min(4, len(handles)), "title_fontsize": 7,
+          "title": label("chart.gaps_note", lang) if gaps else None}
+    if created:
+        footer_legend(fig, handles, labels_, **kw)
+    else:
+        ax_.legend(handles, labels_, loc="upper center", bbox_to_anchor=(0.5, -0.18), **kw)
+    return finish(fig, ax_, created, example_flag(is_example, result, criteria), lang)
+
+
