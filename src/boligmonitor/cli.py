@@ -447,6 +447,10 @@ def _add_outlook(sub: argparse._SubParsersAction) -> Handler:
     p.add_argument("--min-cell", type=int, default=None, metavar="N",
                    help="disclosure control: suppress the probabilities that would give a "
                    "count below N back (default 5; 0 turns it off, for internal analysis only)")
+    p.add_argument("--charts", metavar="DIR", help="also write the outlook's charts (the "
+                   "probabilities, and each area's indicators against the lines) into DIR")
+    p.add_argument("--format", action="append", choices=("png", "svg", "pdf"), dest="formats",
+                   help="chart file format; repeat for several (default: png, svg and pdf)")
     return _cmd_outlook
 
 
@@ -477,6 +481,13 @@ def _cmd_outlook(args: argparse.Namespace) -> int:
     if args.out:
         table = tidy_probabilities(result, is_example=data.is_example)
         echo(f"wrote {write_table(table, args.out)}")
+    if args.charts:
+        from boligmonitor.io.figures import FORMATS, save_figures
+        from boligmonitor.plots import outlook_charts
+
+        figures = outlook_charts(result, lang=args.lang, is_example=data.is_example)
+        paths = save_figures(figures, args.charts, args.formats or FORMATS)
+        echo(f"wrote {len(paths)} files ({len(figures)} charts) to {args.charts}")
     return 0
 
 

@@ -23,7 +23,8 @@ Artists that tests and callers look for carry a ``gid``: ``"threshold"``, ``"met
 ``"averaged:<area_id>"``, ``"boundary:<criterion>"``.
 
 One module per chart family (:mod:`~boligmonitor.plots.trend`, ``dashboard``, ``overview``,
-``margins``, ``early_warning``, ``raw_vs_averaged``), :mod:`~boligmonitor.plots.board` for all of
+``margins``, ``early_warning``, ``raw_vs_averaged``, ``outlook``),
+:mod:`~boligmonitor.plots.board` for all of
 them at once; they share the drawing core (:mod:`~boligmonitor.plots.core`) and the readers of
 their input tables (:mod:`~boligmonitor.plots.tables`). Everything public is re-exported here.
 """
@@ -37,6 +38,12 @@ from boligmonitor.plots.core import threshold_series
 from boligmonitor.plots.dashboard import plot_area_dashboard
 from boligmonitor.plots.early_warning import plot_early_warning
 from boligmonitor.plots.margins import plot_margins
+from boligmonitor.plots.outlook import (
+    outlook_charts,
+    plot_outlook_area,
+    plot_outlook_fan,
+    plot_outlook_probabilities,
+)
 from boligmonitor.plots.overview import plot_overview
 from boligmonitor.plots.raw_vs_averaged import plot_raw_vs_averaged
 from boligmonitor.plots.tables import CRITERION_ORDER, PLAN_PERIOD
@@ -46,9 +53,13 @@ __all__ = [
     "CRITERION_ORDER",
     "PLAN_PERIOD",
     "board_charts",
+    "outlook_charts",
     "plot_area_dashboard",
     "plot_early_warning",
     "plot_margins",
+    "plot_outlook_area",
+    "plot_outlook_fan",
+    "plot_outlook_probabilities",
     "plot_overview",
     "plot_raw_vs_averaged",
     "plot_trend",
