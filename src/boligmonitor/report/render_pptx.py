@@ -95,7 +95,7 @@ def _outlook_slide(slide, c: ReportContent, images: dict[str, bytes], number: in
                         run.font.size = Pt(11)
         if has_chart:
             _picture(slide, images["outlook"], MARGIN + int(table_w) + Emu(150000), top,
-                     WIDTH - 2 * MARGIN - int(table_w) - Emu(150000), HEIGHT - Emu(2300000))
+                     WIDTH - 2 * MARGIN - int(table_w) - Emu(150000), HEIGHT - Emu(2900000))
         top = top + Emu(330000 * rows) + Emu(200000)
     else:
         notes.insert(0, o.intro)
