@@ -55,7 +55,14 @@ class DataWarning(UserWarning):
     """A value that is possible but implausible (a percent typed as a fraction, an income in
     thousands of kroner). ``problems`` lists them like :class:`DataValidationError`'s."""
 
-    def __init__(self, problems: pd.DataFrame, *, source: str | None = None) -> None:
+    def __init__(self, problems: pd.DataFrame | str, *, source: str | None = None) -> None:
+        if isinstance(problems, str):
+            # Rebuilt from its message alone (pytest-xdist passes a warning between processes
+            # as its class and message): the message is kept, the table is not.
+            self.problems = pd.DataFrame(columns=PROBLEM_COLUMNS)
+            self.source = source
+            super().__init__(problems)
+            return
         self.problems = _escaped(problems.reindex(columns=PROBLEM_COLUMNS)
                                  .reset_index(drop=True))
         self.source = source
