@@ -820,7 +820,8 @@ def test_markup_in_an_area_name_adds_no_link_and_no_image_to_the_pdf(markup_name
         for obj in (page["/Resources"].get("/XObject") or {}).values():
             if obj.get_object()["/Subtype"] == "/Image":
                 placed[obj.idnum] = (obj.get_object()["/Width"], obj.get_object()["/Height"])
-    charts = [*content.overview_chart_keys, *(k for a in content.areas for k in a.chart_keys)]
+    charts = [*content.overview_chart_keys, *(k for a in content.areas for k in a.chart_keys),
+              *(content.outlook.chart_keys if content.outlook is not None else ())]
     assert len(charts) == len(images)
     assert sorted(placed.values()) == sorted(png_size(images[k]) for k in charts)
     assert (7, 5) not in placed.values()  # the local file the name points at
