@@ -782,8 +782,8 @@ def test_the_charts_draw_a_tiny_area_as_suppressed(example):
     assert ind.loc[ind["area_id"] == "viborg-ringparken", "residents"].isna().all()
     fig = plots.plot_overview(shown, lang="da")
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
-    legend = [t.get_text() for ax in fig.axes if ax.get_legend()
-              for t in ax.get_legend().get_texts()]
+    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]
+    legend = [t.get_text() for lg in legends for t in lg.get_texts()]
     assert "Diskretioneret" in legend
     cells = {p.get_gid(): p for ax in fig.axes for p in ax.patches if p.get_gid()}
     assert all(cells[f"cell:viborg-ringparken:{y}"].get_hatch() == "..."
@@ -833,4 +833,4 @@ def test_a_negative_minimum_is_one_clear_error_on_the_command_line(capsys):
         suppress_indicators(_row(), min_cell=-1)
     assert main(["plot", "--min-cell", "-1", "--format", "svg"]) == 2
     err = capsys.readouterr().err
-    assert "min_cell must be >= 0, got -1" in err and "Traceback" not in err
+    assert "--min-cell -1: allowed: a whole number >= 0" in err and "Traceback" not in err

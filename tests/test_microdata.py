@@ -11,9 +11,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from boligmonitor import schemas
-from boligmonitor.errors import DataSourceError, DataValidationError
+from boligmonitor.errors import DataSourceError, DataValidationError, DataWarning
 from boligmonitor.microdata import AggregateOptions, aggregate, aggregate_files
 from boligmonitor.microdata.layout import western_countries
+from boligmonitor.schemas import escape_text
 
 PERSON_DEFAULTS = {
     "region": "Midtjylland",
@@ -275,8 +276,12 @@ def test_files_are_written_atomically_and_validate_with_the_readers(tmp_path):
     options = AggregateOptions(education_regime="2013")
     ind, ref = aggregate_files([persons], addresses, out, options)
     assert sorted(p.name for p in out.iterdir()) == ["indicators.parquet", "references.parquet"]
-    indicators = read_table(ind, "indicators")
-    references = read_table(ref, "references")
+    # The hand-made register has a few persons per area: a third of them convicted is a real
+    # value here, and the readers rightly call it implausible.
+    with pytest.warns(DataWarning, match="unusually high"):
+        indicators = read_table(ind, "indicators")
+    with pytest.warns(DataWarning, match="unusually high"):
+        references = read_table(ref, "references")
     assert len(indicators) == 5 and len(references) == 5
     assert set(references["source"]) == {"boligmonitor aggregate of persons.parquet"}
     meta = pq.read_schema(ind).metadata
@@ -549,7 +554,8 @@ def test_a_blank_person_id_is_an_error(blank):
     with pytest.raises(DataValidationError) as exc:
         aggregate(persons, ADDRESSES)
     p = _problem(exc, "person_id")
-    assert p["row"] == 4 and p["value"] == blank and "not blank" in p["allowed"]
+    # Problems show text escaped (a tab reads \x09): nothing from a file reaches a terminal raw.
+    assert p["row"] == 4 and p["value"] == escape_text(blank) and "not blank" in p["allowed"]
 
 
 def test_a_blank_address_id_is_an_error_not_a_person_without_address():

@@ -57,8 +57,8 @@ class DataWarning(UserWarning):
 
     def __init__(self, problems: pd.DataFrame | str, *, source: str | None = None) -> None:
         if isinstance(problems, str):
-            # Rebuilt from its message alone (pytest-xdist passes a warning between processes
-            # as its class and message): the message is kept, the table is not.
+            # Rebuilt from its message (a warning passed between processes, e.g. by
+            # pytest-xdist, travels as text): the message is all there is.
             self.problems = pd.DataFrame(columns=PROBLEM_COLUMNS)
             self.source = source
             super().__init__(problems)

@@ -33,8 +33,8 @@ from functools import cache
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -156,43 +156,51 @@ def _symbols(lang: str) -> tuple[str, str]:
     return sym["decimal"], sym["group"]
 
 
-def numbers(values: np.ndarray, decimals: np.ndarray | int, lang: str, suffix: str = "",
-            missing: str = MISSING) -> tuple[pa.Array, np.ndarray]:
-    """:func:`number` for many values: the distinct texts and, per value, the index of its text.
-
-    ``decimals`` is one number or one per value; a missing value reads ``missing``, without
-    the suffix. Rounded values repeat a lot, so each distinct
-    text is made once. Values whose binary form lies within rounding noise of a tie, and huge
-    or negative ones, go through :func:`number` itself, so the texts always agree with it.
-    """
-    values = np.asarray(values, dtype=float)
-    dec = np.broadcast_to(np.asarray(decimals, dtype=np.int64), values.shape)
-    point, group = _symbols(lang)
+def _rounded(values: np.ndarray, dec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each value scaled by its decimals and rounded to a whole number, and where that agrees
+    with Babel's rounding for sure: not negative, not huge, not within noise of a tie (those
+    go through :func:`number` itself)."""
     scaled = values * 10.0 ** dec
     with np.errstate(invalid="ignore"):
         tie_distance = np.abs(2 * (scaled - np.floor(scaled)) - 1)
         fast = ~np.signbit(values) & (scaled < 2.0**52) & (tie_distance > 1e-6)
-    ints = np.rint(np.where(fast, scaled, 0)).astype(np.int64)
-    keys = np.stack([ints, dec], axis=1)
-    uniq, codes = np.unique(keys[fast], axis=0, return_inverse=True)
+    return np.rint(np.where(fast, scaled, 0)).astype(np.int64), fast
+
+
+def numbers(values: np.ndarray, decimals: np.ndarray | int, lang: str, suffix: str = "",
+            missing: str = MISSING, prefix: str = "") -> tuple[pa.Array, np.ndarray]:
+    """:func:`number` for many values: the distinct texts and, per value, the index of its text.
+
+    ``decimals`` is one number or one per value; a number reads ``prefix`` + number +
+    ``suffix`` ("DKK 210,100"), a missing value reads ``missing``, without either. Rounded values
+    repeat a lot, so each distinct text is made once. Values whose binary form lies within
+    rounding noise of a tie, and huge or negative ones, go through :func:`number` itself, so the
+    texts always agree with it.
+    """
+    values = np.asarray(values, dtype=float)
+    dec = np.broadcast_to(np.asarray(decimals, dtype=np.int64), values.shape)
+    point, group = _symbols(lang)
+    ints, fast = _rounded(values, dec)
+    # One key per (rounded value, decimals); hashed, not sorted: each distinct text once.
+    codes, uniq = pd.factorize(ints[fast] * (MAX_DECIMALS + 1) + dec[fast])
     texts: list[str] = []
-    for k, d in uniq.tolist():
+    for key in uniq.tolist():
+        k, d = divmod(key, MAX_DECIMALS + 1)
         whole, frac = divmod(k, 10**d) if d else (k, 0)
         txt = f"{whole:,}".replace(",", group)
         if d:
             txt += point + str(frac).rjust(d, "0")
-        texts.append(txt + suffix)
+        texts.append(prefix + txt + suffix)
     out = np.empty(len(values), dtype=np.int64)
-    out[fast] = codes.reshape(-1)
+    out[fast] = codes
     slow = np.flatnonzero(~fast & ~np.isnan(values))
     for i in slow:
         out[i] = len(texts)
-        texts.append(number(values[i], int(dec[i]), lang) + suffix)
-    missing_text = missing
-    missing = np.isnan(values)
-    if missing.any():
-        out[missing] = len(texts)
-        texts.append(missing_text)
+        texts.append(prefix + number(values[i], int(dec[i]), lang) + suffix)
+    nan = np.isnan(values)
+    if nan.any():
+        out[nan] = len(texts)
+        texts.append(missing)
     return pa.array(texts, type=TEXT), out
 
 
@@ -209,7 +217,9 @@ def separating_decimals(values: np.ndarray, thresholds: np.ndarray, base: int,
     both rounded, read differently, so a reader sees on which side of the line it lies.
 
     Where they are equal (within rounding noise of the comparison) ``base`` is kept: an equal
-    text then means an equal value. Both are in display units (percent, kroner).
+    text then means an equal value. Both are in display units (percent, kroner). Texts are
+    compared as :func:`number` makes them (the rounded whole numbers where that is sure, the
+    texts themselves near a tie).
 
     >>> separating_decimals(np.array([40.04, 39.96, 40.0, 41.0]), np.full(4, 40.0), 1)
     array([2, 2, 1, 1])
@@ -224,10 +234,12 @@ def separating_decimals(values: np.ndarray, thresholds: np.ndarray, base: int,
         if not open_.any():
             break
         idx = np.flatnonzero(open_)
-        v = pc.cast(numbers_text(values[idx], d, lang), pa.string()).to_numpy(zero_copy_only=False)
-        t = pc.cast(numbers_text(thresholds[idx], d, lang), pa.string()).to_numpy(
-            zero_copy_only=False)
+        dec = np.full(len(idx), d, dtype=np.int64)
+        v, v_fast = _rounded(values[idx], dec)
+        t, t_fast = _rounded(thresholds[idx], dec)
         same = v == t
+        for j in np.flatnonzero(~(v_fast & t_fast)):
+            same[j] = number(values[idx[j]], d, lang) == number(thresholds[idx[j]], d, lang)
         out[idx] = d
         open_[idx[~same]] = False
     return out

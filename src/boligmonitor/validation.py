@@ -57,7 +57,12 @@ _ATTRIBUTES = ("area_name", "municipality", "region")
 def _rows(df: pd.DataFrame, mask: pd.Series | np.ndarray, rows: pd.Series, source: str,
           column: str, values: pd.Series, problem: str, allowed: str = "") -> pd.DataFrame:
     # Comparisons with a missing text give <NA>: a missing cell breaks no rule here.
-    mask = pd.Series(np.asarray(mask, dtype=object)).fillna(False).to_numpy(dtype=bool)
+    if isinstance(mask, pd.Series):
+        mask = mask.fillna(False).to_numpy(dtype=bool)
+    else:
+        mask = np.asarray(mask)
+        if mask.dtype != bool:
+            mask = pd.Series(mask).fillna(False).to_numpy(dtype=bool)
     if not mask.any():
         return pd.DataFrame(columns=PROBLEM_COLUMNS)
     return pd.DataFrame({
@@ -201,10 +206,12 @@ def table_problems(
                     derived = n / d
                 bad = (df[share].notna() & n.notna() & d.notna() & (d > 0)
                        & ((df[share] - derived).abs() > share_tolerance))
-                text = df[share].map(_fmt) + " vs " + n.map(_fmt) + "/" + d.map(_fmt) + " = " \
-                    + derived.map(_fmt)
-                add(bad, share, "share disagrees with its counts",
-                    f"within {share_tolerance} of {num}/{den}", values=text)
+                if bad.any():  # the texts only for the rows that need them
+                    text = (df[share][bad].map(_fmt) + " vs " + n[bad].map(_fmt) + "/"
+                            + d[bad].map(_fmt) + " = " + derived[bad].map(_fmt))
+                    add(bad, share, "share disagrees with its counts",
+                        f"within {share_tolerance} of {num}/{den}",
+                        values=text.reindex(df.index))
 
     if layout == "memberships":
         out.extend(_membership_problems(df, rows, source))

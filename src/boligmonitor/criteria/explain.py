@@ -142,26 +142,29 @@ def _criterion_text(scored, rows: np.ndarray, lang: str) -> pa.Array:
     suffix = _suffix(kind, lang) if kind != "dkk" or lang == "da" else ""
     prefix = "DKK " if kind == "dkk" and lang == "en" else ""
     missing = label("text.missing", lang)
-    value_txt = formatting.numbers_text(value, decimals, lang, suffix, missing)
-    line_txt = formatting.numbers_text(threshold, decimals, lang, suffix, missing)
-    if prefix:  # "DKK 210,100"; a missing amount reads without it
-        value_txt = pc.if_else(pa.array(np.isnan(value)), value_txt, join([prefix, value_txt],
-                                                                          len(value)))
-        line_txt = pc.if_else(pa.array(np.isnan(threshold)), line_txt,
-                              join([prefix, line_txt], len(value)))
+    v_texts, v_codes = formatting.numbers(value, decimals, lang, suffix, missing, prefix)
+    l_texts, l_codes = formatting.numbers(threshold, decimals, lang, suffix, missing, prefix)
+    status = np.where(scored.met.yes[rows], 0, np.where(scored.met.no[rows], 1, 2))
+    # The sentence depends only on the value's text, the line's text and the status: make each
+    # combination once, then give every area its own.
+    n_lines = len(l_texts)
+    codes, combos = pd.factorize((v_codes * n_lines + l_codes) * 3 + status)
+    combos = np.asarray(combos, dtype=np.int64)
+    m = len(combos)
+    value_txt = v_texts.take(pa.array(combos // 3 // n_lines))
+    line_txt = l_texts.take(pa.array(combos // 3 % n_lines))
     factor = _factor(crit.threshold, lang)
     line: Piece
     if crit.reference == "national" and kind == "ratio":
         line = label("explanation.national_ratio", lang).format(factor=factor)
     elif crit.reference == "national":
         line = join(fill(label("explanation.national_line", lang),
-                         {"factor": factor, "line": line_txt}), len(value))
+                         {"factor": factor, "line": line_txt}), m)
     else:
         line = line_txt
-    yes, no = scored.met.yes[rows], scored.met.no[rows]
-    status = _pick(
+    status_txt = _pick(
         [label("status.met", lang), label("status.not_met", lang), label("status.unknown", lang)],
-        np.where(yes, 0, np.where(no, 1, 2)),
+        combos % 3,
     )
     pieces = fill(
         label("explanation.criterion", lang),
@@ -170,10 +173,10 @@ def _criterion_text(scored, rows: np.ndarray, lang: str) -> pa.Array:
             "value": value_txt,
             "operator": label(f"operator.{crit.operator}", lang),
             "threshold": line,
-            "status": status,
+            "status": status_txt,
         },
     )
-    return join(pieces, len(value))
+    return join(pieces, m).take(pa.array(codes))
 
 
 # --- one list year ------------------------------------------------------------------------------
