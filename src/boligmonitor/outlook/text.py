@@ -13,15 +13,17 @@ TIDY_COLUMNS = ["area_id", "area_name", "list_year", "category", "probability", 
                 "is_calibrated", "calibration", "draws", "seed", "is_example"]
 
 
-def probability_text(p: float, lang: str = "da") -> str:
+def probability_text(p: float, lang: str = "da", *, short: bool = False) -> str:
     """A probability for a reader: whole percent, but a chance that is there and rounds to 0 or
-    100 says so ("under 1 pct.", "over 99 pct."); a suppressed one (NaN) says suppressed."""
+    100 says so ("under 1 pct.", "over 99 pct."; ``short``: "<1 pct.", ">99 pct."); a
+    suppressed one (NaN) says suppressed."""
     if p is None or p != p:
         return label("text.suppressed", lang)
+    suffix = "_short" if short else ""
     if 0 < p < 0.005:
-        return label("outlook.below_1", lang)
+        return label(f"outlook.below_1{suffix}", lang)
     if 0.995 < p < 1:
-        return label("outlook.above_99", lang)
+        return label(f"outlook.above_99{suffix}", lang)
     return percent(p, 0, lang)
 
 

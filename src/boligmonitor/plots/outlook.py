@@ -232,7 +232,7 @@ def plot_outlook_area(outlook: Any, area_id: str, *, scenario: str = BASELINE,
     handles, labels_ = legend_entries(*axes)
     if created:
         chart_title(fig, None, title, created)
-        footer_legend(fig, handles, labels_, ncol=4)
+        footer_legend(fig, handles, labels_, ncol=3)
         note = _calibration_note(outlook, lang)
         if note:
             footer_note(fig, note, fontsize=7, color=style.MET_COLOR, gid="calibration-note")
@@ -350,9 +350,10 @@ def _listed(outlook: Any, area_id: str, scenario: str, years: list[int]) -> np.n
 
 
 def _pct(p: float, lang: str) -> str:
+    """A probability over a bar: as the outlook's text, in the short form a bar has room for."""
     from boligmonitor.outlook.text import probability_text
 
-    return probability_text(p, lang)
+    return probability_text(p, lang, short=True)
 
 
 def _scenario_name(outlook: Any, scenario: str) -> str:
