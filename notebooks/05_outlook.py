@@ -26,6 +26,8 @@
 # kurver, så metoden melder (ærligt) at den ikke er kalibreret på dem.
 
 # %% tags=["parameters"]
+import os
+
 PROCESSED = None
 # A scenario as the plan might write it (the same format as docs/examples/
 # helhedsplan_scenario.toml; area ids of the example data).
@@ -44,7 +46,7 @@ relative = -0.20
 phase_in_from = 2026
 from_year = 2027
 """
-DRAWS = 1000
+DRAWS = int(os.environ.get("BOLIGMONITOR_OUTLOOK_DRAWS", "1000"))
 SEED = 0
 TARGET = 0.02  # the example's areas are all below 10 % already
 MIN_CELL = 5

@@ -37,6 +37,7 @@ def test_notebook_runs_on_the_example_data(path, tmp_path, monkeypatch):
     # Every chart written, but small and in one format: the notebook runs, not the renderer.
     monkeypatch.setenv("BOLIGMONITOR_FIGURE_DPI", "40")
     monkeypatch.setenv("BOLIGMONITOR_FIGURE_FORMATS", "png")
+    monkeypatch.setenv("BOLIGMONITOR_OUTLOOK_DRAWS", "200")  # the outlook runs, not its precision
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     # The kernel is this interpreter (the venv), whatever kernels Jupyter has installed.
     monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep
