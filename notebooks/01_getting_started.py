@@ -19,22 +19,23 @@
 # Denne notebook indlæser data, kontrollerer dem, scorer ét listeår og viser forklaringen
 # for hvert område.
 #
-# **Data:** uden ændringer bruges den medfølgende *eksempeldata* (opdigtede tal til
-# illustration). Peg på jeres egne data ved at sætte miljøvariablen
-# `BOLIGMONITOR_PROCESSED` til en mappe skrevet af `boligmonitor ingest`, eller ved at sætte
-# `PROCESSED` i cellen herunder.
+# **Data:** i en projektmappe (lavet med `boligmonitor init`) bruges projektets data og
+# opsætning fra `boligmonitor.toml`; ellers den medfølgende *eksempeldata* (opdigtede tal til
+# illustration). En anden mappe skrevet af `boligmonitor ingest` kan vælges med
+# miljøvariablen `BOLIGMONITOR_PROCESSED` eller `PROCESSED` i cellen herunder.
 
 # %% tags=["parameters"]
-PROCESSED = None  # e.g. "data/processed"; None: $BOLIGMONITOR_PROCESSED or the example data
+PROCESSED = None  # e.g. "data/processed"; None: $BOLIGMONITOR_PROCESSED, the project or the example
 LIST_YEAR = None  # None: the latest list year the data allows
 
 # %%
 # %matplotlib inline
 import boligmonitor as bm
-from boligmonitor.notebook import notebook_dataset
+from boligmonitor.notebook import workbench
 
-data = notebook_dataset(PROCESSED)
-data
+wb = workbench(PROCESSED)
+data = wb.data
+wb
 
 # %% [markdown]
 # Hvis det er eksempeldata, står det her (og på hvert diagram og hver tabel):

@@ -19,34 +19,39 @@
 # Alle bestyrelsens diagrammer for det seneste listeår, skrevet som PNG (300 dpi), SVG og
 # PDF i `OUT`. Små tal diskretioneres (under `MIN_CELL` personer) og vises som huller.
 #
-# **Data:** eksempeldata (opdigtede tal, og hvert diagram siger "Eksempeldata") uden
-# ændringer; jeres egne data via `BOLIGMONITOR_PROCESSED` eller `PROCESSED` herunder.
+# **Data:** i en projektmappe projektets data og opsætning (`boligmonitor.toml`; filerne i
+# projektets figurmappe under `board/`); ellers eksempeldata (opdigtede tal, og hvert diagram
+# siger "Eksempeldata"). Andre data via `BOLIGMONITOR_PROCESSED` eller `PROCESSED` herunder.
 
 # %% tags=["parameters"]
 import os
 
 PROCESSED = None
-OUT = os.environ.get("BOLIGMONITOR_FIGURES", "figures/board")
+OUT = os.environ.get("BOLIGMONITOR_FIGURES")  # None: <the project's figures>/board
 FORMATS = tuple(os.environ.get("BOLIGMONITOR_FIGURE_FORMATS", "png,svg,pdf").split(","))
 DPI = int(os.environ.get("BOLIGMONITOR_FIGURE_DPI", "300"))
-MIN_CELL = 5
-LANG = "da"
+MIN_CELL = None  # None: the project's, else 5
+LANG = None  # None: the project's language, else Danish
 
 # %%
 # %matplotlib inline
+from pathlib import Path
+
 from IPython.display import display
 
 from boligmonitor import plots
 from boligmonitor.io.figures import save_figures
-from boligmonitor.notebook import notebook_dataset
+from boligmonitor.notebook import workbench
 
-data = notebook_dataset(PROCESSED)
+wb = workbench(PROCESSED, lang=LANG, min_cell=MIN_CELL)
+data, LANG, MIN_CELL = wb.data, wb.lang, wb.min_cell
+OUT = Path(OUT) if OUT else wb.figures / "board"
 print(data.example_note(LANG))
-result = data.assess()
+result = data.assess(rules=wb.rules)
 year = int(result.areas["list_year"].max())
 warning = None
 if data.indicators is not None:
-    warning = data.early_warning(year)
+    warning = data.early_warning(year, rules=wb.rules)
 
 # %% [markdown]
 # Diskretionering før visning, også af den tidlige varsling: kategorierne og om et kriterium
@@ -56,7 +61,8 @@ if data.indicators is not None:
 shown, indicators = plots.suppress_for_charts(result, data.indicators, MIN_CELL)
 warning = plots.suppress_warning_for_charts(warning, data.indicators, MIN_CELL)
 figures = plots.board_charts(shown, indicators=indicators, warning=warning, list_year=year,
-                             lang=LANG, is_example=data.is_example)
+                             plan_period=wb.plan_period, lang=LANG, is_example=data.is_example,
+                             targets=wb.targets, criterion_values=data.criterion_values)
 sorted(figures)
 
 # %% [markdown]
@@ -71,6 +77,14 @@ figures[f"margins_{year}"]
 # %%
 if warning is not None:
     display(figures[f"early_warning_{warning.list_year}"])
+
+# %% [markdown]
+# Helhedsplanens egne mål (fra projektets `boligmonitor.toml`), adskilt fra listekriterierne:
+
+# %%
+for name in sorted(figures):
+    if name.startswith("targets_"):
+        display(figures[name])
 
 # %% [markdown]
 # ## Filerne

@@ -20,8 +20,8 @@
 # regelfil (her: 2021-reglerne uden kriteriet om ikke-vestlig baggrund, som EU-Domstolen har
 # sat spørgsmålstegn ved i C-417/23).
 #
-# **Data:** eksempeldata (opdigtede tal) uden ændringer; jeres egne data via
-# `BOLIGMONITOR_PROCESSED` eller `PROCESSED` herunder.
+# **Data:** i en projektmappe projektets data (`boligmonitor.toml`); ellers eksempeldata
+# (opdigtede tal). Andre data via `BOLIGMONITOR_PROCESSED` eller `PROCESSED` herunder.
 
 # %% tags=["parameters"]
 import tempfile
@@ -30,7 +30,7 @@ from pathlib import Path
 PROCESSED = None
 LIST_YEARS = None  # None: every list year from 2018 the data allows
 SCENARIO_DIR = Path(tempfile.mkdtemp(prefix="boligmonitor-rules-"))
-LANG = "da"
+LANG = None  # None: the project's language, else Danish
 
 # %%
 # %matplotlib inline
@@ -38,10 +38,11 @@ import pandas as pd
 
 import boligmonitor as bm
 from boligmonitor import plots
-from boligmonitor.notebook import notebook_dataset
+from boligmonitor.notebook import workbench
 from boligmonitor.rules import bundled_rule_paths
 
-data = notebook_dataset(PROCESSED)
+wb = workbench(PROCESSED, lang=LANG)
+data, LANG = wb.data, wb.lang
 print(data.example_note(LANG))
 base = data.assess()
 years = LIST_YEARS or [y for y in sorted(base.areas["list_year"].unique()) if y >= 2018]

@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, int]] = [
     ("boligmonitor.outlook", 2),
     ("boligmonitor.microdata", 2),
     ("boligmonitor.datasets", 2),
+    ("boligmonitor.targets", 2),
     ("boligmonitor.style", 3),
     ("boligmonitor.display", 3),
     ("boligmonitor.summary", 3),

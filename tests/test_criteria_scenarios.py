@@ -1,7 +1,8 @@
 """The scenario files (tests/scenarios/*.toml), scored: the law at every boundary, per regime.
 
 Each scenario states its inputs, its list year and the expected results as data; this module
-only builds the tables, scores them and compares.
+only builds the tables, scores them and compares. A scenario scores with the engine's defaults,
+the bundled published reference values included, unless it says ``stated_references = false``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 
 from boligmonitor.criteria import assess
+from boligmonitor.criteria.stated import missing_references
 from boligmonitor.options import Options
 from scenarios import builder
 
@@ -49,7 +51,21 @@ def _score(case: dict[str, Any], frames: list[pd.DataFrame]):
         builder.memberships(case.get("published")),
         list_years=[case["list_year"]],
         options=Options(**case.get("options", {})),
+        stated_references=case.get("stated_references", True),
     )
+
+
+def _check_references(case: dict[str, Any], result) -> None:
+    """The origin of each relative criterion's reference, and what is named as missing."""
+    crit = result.criteria.set_index(["classification", "criterion"])
+    for key, value in case.get("reference_source", {}).items():
+        got = str(crit.loc[tuple(key.split("."))]["reference_source"])
+        assert got == value, f"{key}: reference from {value!r}, got {got!r}"
+    if "missing" in case:
+        got = missing_references(result.criteria, result.areas)
+        named = sorted((int(r.list_year), r.indicator, r.scope) for r in got.itertuples())
+        want = sorted((int(m["list_year"]), m["indicator"], m["scope"]) for m in case["missing"])
+        assert named == want, f"missing references: expected {want}, got {named}"
 
 
 @pytest.mark.parametrize("case", _cases("boundary"))
@@ -107,10 +123,14 @@ def test_scenario(case):
     for key, value in case.get("met", {}).items():
         got = crit.loc[tuple(key.split("."))]["is_met"]
         assert _same(got, _expected(value)), f"{key}: expected {value!r}, got {got!r}"
+    for key, value in case.get("threshold", {}).items():
+        got = crit.loc[tuple(key.split("."))]["threshold"]
+        assert got == pytest.approx(value, rel=1e-12), f"{key}: threshold {got} != {value}"
     hist = result.history.set_index("year")
     for year, source, member in case.get("history", []):
         assert hist.loc[year, "source"] == source, f"{year} from {source}"
         assert _same(hist.loc[year, "is_member"], _expected(member)), f"{year} member {member}"
+    _check_references(case, result)
 
 
 @pytest.mark.parametrize("case", _cases("list_values"))
@@ -122,6 +142,7 @@ def test_list_value_scenario(case):
     result = assess(
         None, refs, builder.memberships(case.get("published")), criterion_values=values,
         list_years=[case["list_year"]], options=Options(**case.get("options", {})),
+        stated_references=case.get("stated_references", True),
     )
     area = result.areas.set_index("area_id").loc["X"]
     for col, value in case.get("expect", {}).items():
@@ -134,3 +155,4 @@ def test_list_value_scenario(case):
     for key, value in case.get("threshold", {}).items():
         got = crit.loc[tuple(key.split("."))]["threshold"]
         assert got == pytest.approx(value, rel=1e-12), f"{key}: threshold {got} != {value}"
+    _check_references(case, result)

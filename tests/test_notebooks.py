@@ -33,6 +33,7 @@ def _outputs_text(nb) -> str:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_on_the_example_data(path, tmp_path, monkeypatch):
     monkeypatch.delenv("BOLIGMONITOR_PROCESSED", raising=False)
+    monkeypatch.delenv("BOLIGMONITOR_PROJECT", raising=False)
     monkeypatch.setenv("BOLIGMONITOR_FIGURES", str(tmp_path / "figures"))
     # Every chart written, but small and in one format: the notebook runs, not the renderer.
     monkeypatch.setenv("BOLIGMONITOR_FIGURE_DPI", "40")

@@ -210,10 +210,17 @@ def test_suppressed_value_is_a_gap_not_a_zero(result):
 
 def test_missing_reference_makes_a_gap_in_the_threshold(data):
     refs = data.references[data.references["year"] != 2021]
-    res = bm.assess(data.indicators, refs, data.memberships, list_years=range(2020, 2025))
+    res = bm.assess(data.indicators, refs, data.memberships, list_years=range(2020, 2025),
+                    stated_references=False)
     line = _line(plots.plot_trend(res, "crime"), "threshold")
     assert np.isnan(_step_value(line, 2022)) and np.isnan(_step_value(line, 2023))
     assert not np.isnan(_step_value(line, 2024))
+    # With the published values (the default), the list of 2022 has its own published line
+    # (1,45 % = 2 x the national average, so 3 x it for udsat); 2023 has none.
+    res = bm.assess(data.indicators, refs, data.memberships, list_years=range(2020, 2025))
+    line = _line(plots.plot_trend(res, "crime"), "threshold")
+    assert _step_value(line, 2022) == pytest.approx(3 * 0.0145 / 2)
+    assert np.isnan(_step_value(line, 2023))
 
 
 def test_trend_can_draw_into_a_given_axes(result):

@@ -54,9 +54,24 @@ def _echo_problems(exc: DataValidationError) -> None:
     echo(exc.format(limit=200), err=True)
 
 
+def _echo_missing_references(result, lang: str = "en", list_years=None) -> None:
+    """Name every reference a relative criterion lacked (see boligmonitor.criteria.stated)."""
+    from boligmonitor.criteria.stated import missing_reference_messages, missing_references
+
+    areas, criteria = result.areas, result.criteria
+    if list_years is not None:
+        areas = areas[areas["list_year"].isin(list_years)]
+        criteria = criteria[criteria["list_year"].isin(list_years)]
+    for line in missing_reference_messages(missing_references(criteria, areas), lang):
+        echo(f"warning: {line}", err=True)
+
+
 def _add_validate(sub: argparse._SubParsersAction) -> Handler:
-    p = sub.add_parser("validate", help="check input files against their layout; write nothing")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p = sub.add_parser("validate", help="check input files against their layout; write nothing",
+                       description="Check FILEs; in a project folder without FILEs, the raw "
+                       "files its configuration names ([[data.raw]]).")
+    p.add_argument("files", nargs="*", metavar="FILE")
+    add_project_argument(p)
     p.add_argument("--mapping", help="column-mapping file (TOML) for files not in canonical form")
     p.add_argument("--layout", help="layout of the files (default: the mapping's, or detected)")
     p.add_argument("--sheet", help="Excel sheet to read")
@@ -70,57 +85,108 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     # Every file is checked and every problem of every file reported, as ingest does; a bad
     # mapping is reported once.
-    mapping = read_mapping(args.mapping) if args.mapping else None
-    failed = 0
-    for path in args.files:
-        try:
-            table = read_table(
-                path,
-                layout=args.layout,
-                mapping=mapping,
-                sheet=args.sheet,
-                header_row=args.header_row,
-            )
-        except DataValidationError as exc:
-            _echo_problems(exc)
-            failed += 1
-            continue
-        echo(f"{path}: valid {table.attrs['boligmonitor']['layout']}, {len(table)} rows")
+    batches = _file_batches(args, "validate")
+    failed = n = 0
+    for files, how in batches:
+        mapping = read_mapping(how["mapping"]) if how["mapping"] else None
+        for path in files:
+            n += 1
+            try:
+                table = read_table(path, layout=how["layout"], mapping=mapping,
+                                   sheet=how["sheet"], header_row=how["header_row"])
+            except DataValidationError as exc:
+                _echo_problems(exc)
+                failed += 1
+                continue
+            echo(f"{path}: valid {table.attrs['boligmonitor']['layout']}, {len(table)} rows")
     if failed:
-        n = len(args.files)
         echo(f"error: {failed} of {n} file{'s' if n != 1 else ''} invalid", err=True)
         return 2
     return 0
+
+
+def _file_batches(args: argparse.Namespace, command: str) -> list[tuple[list, dict]]:
+    """The files a validate or an ingest works on, in batches that share how they are read:
+    the FILEs given with the options given, else the raw files of the project's configuration
+    (each [[data.raw]] entry with its own mapping, layout, sheet and header row)."""
+    given = {"mapping": args.mapping, "layout": args.layout, "sheet": args.sheet,
+             "header_row": args.header_row}
+    if args.files:
+        return [(list(args.files), given)]
+    project = current_project(args)
+    if project is None:
+        raise BoligmonitorError(f"{command}: give FILE..., or run it in a project folder "
+                                "(`boligmonitor init DIR` makes one) whose configuration "
+                                "names the raw files")
+    if not project.raw:
+        raise BoligmonitorError(f"{project.path}: names no raw files ([[data.raw]] with "
+                                f"files = \"data/raw/...\"); give FILE... to {command}")
+    batches, empty = [], []
+    for entry in project.raw:
+        files = entry.files(project.root)
+        if not files:
+            empty.append(entry.pattern)
+            continue
+        batches.append((files, {"mapping": args.mapping or entry.mapping,
+                                "layout": args.layout or entry.layout,
+                                "sheet": args.sheet or entry.sheet,
+                                "header_row": args.header_row or entry.header_row}))
+    for pattern in empty:
+        echo(f"note: no file matches {pattern} (from {project.path.name})", err=True)
+    if not batches:
+        raise BoligmonitorError(f"no raw file to {command}: nothing matches "
+                                f"{', '.join(empty)} in {project.root}; put the files as "
+                                "received in data/raw")
+    return batches
 
 
 def _add_ingest(sub: argparse._SubParsersAction) -> Handler:
     p = sub.add_parser(
         "ingest", help="validate files and store them as Parquet in the processed directory"
     )
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="*", metavar="FILE",
+                   help="files as received; in a project folder, default: the raw files its "
+                   "configuration names ([[data.raw]])")
     p.add_argument("--mapping", help="column-mapping file (TOML) for files not in canonical form")
     p.add_argument("--layout", help="layout of the files (default: the mapping's, or detected)")
     p.add_argument("--sheet", help="Excel sheet to read")
     p.add_argument("--header-row", type=int, help="1-based header row (Excel, CSV)")
-    p.add_argument(
-        "--processed", default="data/processed", help="processed directory (default: %(default)s)"
-    )
+    p.add_argument("--processed", help="processed directory (default: the project's, else "
+                   "data/processed)")
+    add_project_argument(p)
     return _cmd_ingest
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from boligmonitor.io.mapping import read_mapping
+    from boligmonitor.io.readers import read_table
     from boligmonitor.io.store import ingest
 
-    result = ingest(
-        args.files,
-        args.processed,
-        layout=args.layout,
-        mapping=args.mapping,
-        sheet=args.sheet,
-        header_row=args.header_row,
-    )
-    for line in result.summary_lines():
-        echo(line)
+    project = current_project(args)
+    processed = args.processed or (project.processed if project else "data/processed")
+    batches = _file_batches(args, "ingest")
+    if len(batches) > 1:
+        # Every batch is checked before the first is stored: a bad file stores nothing, and
+        # every problem of every file is reported at once.
+        problems = []
+        for files, how in batches:
+            mapping = read_mapping(how["mapping"]) if how["mapping"] else None
+            for f in files:
+                try:
+                    read_table(f, how["layout"], mapping, sheet=how["sheet"],
+                               header_row=how["header_row"])
+                except DataValidationError as exc:
+                    problems.append(exc.problems)
+        if problems:
+            raise DataValidationError(pd.concat(problems, ignore_index=True),
+                                      source="the raw files of the project")
+    for files, how in batches:
+        result = ingest(files, processed, layout=how["layout"], mapping=how["mapping"],
+                        sheet=how["sheet"], header_row=how["header_row"])
+        for line in result.summary_lines():
+            echo(line)
     return 0
 
 
@@ -181,7 +247,10 @@ def _add_assess(sub: argparse._SubParsersAction) -> Handler:
     p.add_argument("--criteria-out", help="criteria table, one row per area, year and criterion")
     p.add_argument("--min-cell", type=int, default=None, metavar="N",
                    help="disclosure control: suppress counts below N and the values built on "
-                   "them (default 5; 0 turns it off, for internal analysis only)")
+                   "them (default: the project's, else 5; 0 turns it off, for internal "
+                   "analysis only)")
+    p.add_argument("--lang", choices=("da", "en"), default=None,
+                   help="language of the summary (default: the project's, else da)")
     return _cmd_assess
 
 
@@ -231,24 +300,49 @@ def _check_fed(data, result, years: list[int], rules: str | None) -> None:
                             f"no area is scored for it ({span})")
 
 
+def add_project_argument(p: argparse.ArgumentParser) -> None:
+    """Declare ``--project``: the project folder whose configuration the command uses."""
+    p.add_argument("--project", metavar="DIR",
+                   help="project folder (default: the one holding the working directory, "
+                   "found by its boligmonitor.toml); options given here override its "
+                   "configuration")
+
+
+def current_project(args: argparse.Namespace):
+    """The project the command runs in: ``--project DIR``, else the folder holding the working
+    directory that has a boligmonitor.toml, else None. Read once per command."""
+    from boligmonitor.project import find_project, load_project
+
+    if not hasattr(args, "_project_config"):
+        given = getattr(args, "project", None)
+        folder = given if given is not None else find_project()
+        args._project_config = None if folder is None else load_project(folder)
+    return args._project_config
+
+
 def add_data_arguments(p: argparse.ArgumentParser) -> None:
     """Declare the options that say which data a command works on (see :func:`load_dataset`)."""
     p.add_argument("--data", help="indicators (layout a) or criterion values (layout b); "
-                   "default: the processed store if --processed is given, else the bundled "
-                   "example data")
+                   "default: the processed store if --processed is given, else the project's "
+                   "data, else the bundled example data")
     p.add_argument("--references", help="reference values (layout c)")
     p.add_argument("--memberships", help="published list memberships (layout d)")
     p.add_argument("--processed", help="a processed directory written by `boligmonitor ingest`")
+    add_project_argument(p)
 
 
 def load_dataset(args: argparse.Namespace):
-    """Return the Dataset the data options name: files, a processed store, or the example."""
+    """Return the Dataset the data options name: files, a processed store, the project's data
+    (its configuration, areas of interest included), or the example."""
     from boligmonitor.datasets import dataset_from_tables, example_data
     from boligmonitor.io.readers import read_table
 
     if args.data is None and args.processed is None:
         if args.references or args.memberships:
             raise BoligmonitorError("--references and --memberships need --data or --processed")
+        project = current_project(args)
+        if project is not None:
+            return project.dataset()
         return example_data()
     if args.processed is not None:
         if args.data or args.references or args.memberships:
@@ -272,6 +366,20 @@ def load_dataset(args: argparse.Namespace):
     return dataset_from_tables(**tables)
 
 
+def _setting(args: argparse.Namespace, name: str, default):
+    """An option's value: the command line's, else the project configuration's, else
+    ``default``."""
+    given = getattr(args, name, None)
+    if given is not None:
+        return given
+    project = current_project(args)
+    value = None
+    if project is not None:
+        value = {"lang": project.language, "min_cell": project.min_cell,
+                 "rules": project.rules}[name]
+    return default if value is None else value
+
+
 def _cmd_assess(args: argparse.Namespace) -> int:
     from boligmonitor.disclosure import suppress_assessment
     from boligmonitor.io.writers import check_table_path, write_table
@@ -281,6 +389,8 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     for path in (args.out, args.criteria_out):
         if path:
             check_table_path(path)
+    args.rules = _setting(args, "rules", None)
+    lang = _setting(args, "lang", "da")
     years = _list_years(args)
     data = load_dataset(args)
     result = data.assess(list_years=years, rules=args.rules)
@@ -291,8 +401,9 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     if min_cell > 0:
         result = suppress_assessment(result, indicators=data.indicators,
                                      criterion_values=data.criterion_values, min_cell=min_cell)
-    for line in summary_lines(result, is_example=data.is_example):
+    for line in summary_lines(result, is_example=data.is_example, lang=lang):
         echo(line)
+    _echo_missing_references(result, lang)
     # Example data must say so wherever it is shown, also in exported tables; so must the
     # readings of the law in force (the areas table carries them already).
     if args.out:
@@ -316,13 +427,16 @@ def _add_report(sub: argparse._SubParsersAction) -> Handler:
                    help="list year N (default: the latest the data allows)")
     add_data_arguments(p)
     p.add_argument("--rules", help="bundled rule set id (2010, 2013, 2018, 2021) or a rule file")
-    p.add_argument("--out", metavar="DIR", help="output directory (default: reports/<N>)")
-    p.add_argument("--lang", choices=("da", "en"), default="da",
-                   help="language of the report (default: %(default)s)")
+    p.add_argument("--out", metavar="DIR", help="output directory (default: reports/<N>, in a "
+                   "project its configured reports folder)")
+    p.add_argument("--lang", choices=("da", "en"), default=None,
+                   help="language of the report (default: the project's, else da)")
     p.add_argument("--min-cell", type=int, default=None, metavar="N",
-                   help="disclosure control: smallest count shown (default: 5)")
+                   help="disclosure control: smallest count shown (default: the project's, "
+                   "else 5)")
     p.add_argument("--date", metavar="YYYY-MM-DD",
-                   help="the report's date (default: from the data, else 1 December of N)")
+                   help="the report's date (default: the project's rule, else from the data, "
+                   "else 1 December of N)")
     return _cmd_report
 
 
@@ -334,23 +448,38 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from boligmonitor.disclosure import SUPPRESSED_CATEGORY
     from boligmonitor.labels import label
     from boligmonitor.report import build_report, n_steps, write_report
+    from boligmonitor.report.build import latest_list_year
 
+    project = current_project(args)
+    args.rules = _setting(args, "rules", None)
+    lang = _setting(args, "lang", "da")
     data = load_dataset(args)
     min_cell = _min_cell(args)
-    content = build_report(data, list_year=args.list_year, rules=args.rules, lang=args.lang,
-                           min_cell=min_cell, date=args.date)
-    out = Path(args.out) if args.out else Path("reports") / str(content.list_year)
+    date = args.date
+    if project is not None and date is None:
+        year = args.list_year or latest_list_year(data, rules=args.rules)
+        date = project.report_date_for(year)
+    plan = {}
+    if project is not None:
+        plan = {"plan_name": project.plan.name or None, "plan_period": project.plan.period,
+                "targets": project.plan.targets_table() if project.plan.targets else None}
+    assessment = data.assess(rules=args.rules)
+    content = build_report(data, list_year=args.list_year, rules=args.rules, lang=lang,
+                           min_cell=min_cell, date=date, assessment=assessment, **plan)
+    reports = project.reports if project is not None else Path("reports")
+    out = Path(args.out) if args.out else reports / str(content.list_year)
     with tqdm(total=n_steps(content), desc="report", unit="step", file=sys.stderr,
               leave=False, disable=None) as bar:
         paths = write_report(content, out, progress=lambda _step: bar.update(1))
     cats = sum(1 for s in content.summary
                if s.category_id not in ("none", "undetermined", SUPPRESSED_CATEGORY))
     mark = f" ({content.example_mark})" if content.is_example else ""
-    echo(label("cli.report_summary", args.lang).format(
+    echo(label("cli.report_summary", lang).format(
         title=content.title, mark=mark, n_areas=len(content.summary), n_listed=cats,
         n_changed=len(content.changes), previous=content.previous_year or "-"))
     for path in paths:
         echo(f"wrote {path}")
+    _echo_missing_references(assessment, lang, [content.list_year])
     return 0
 
 
@@ -362,24 +491,29 @@ def _add_plot(sub: argparse._SubParsersAction) -> Handler:
     p.add_argument("--list-year", type=int, help="list year N of the margins and the early "
                    "warning (for N+1); default: the latest the data allows")
     p.add_argument("--rules", help="bundled rule set id (2010, 2013, 2018, 2021) or a rule file")
-    p.add_argument("--out", default="figures", help="output directory (default: %(default)s)")
+    p.add_argument("--out", help="output directory (default: the project's figures folder, "
+                   "else figures)")
     p.add_argument("--format", action="append", choices=("png", "svg", "pdf"), dest="formats",
                    help="file format; repeat for several (default: png, svg and pdf)")
-    p.add_argument("--lang", choices=("da", "en"), default="da", help="language of the charts")
-    p.add_argument("--plan-period", default="2021-2025",
-                   help="plan period to shade, A-B (default: %(default)s)")
-    p.add_argument("--dpi", type=int, default=300, help="PNG resolution (default: %(default)s)")
+    p.add_argument("--lang", choices=("da", "en"), default=None,
+                   help="language of the charts (default: the project's, else da)")
+    p.add_argument("--plan-period",
+                   help="plan period to shade, A-B (default: the project's plan, else 2021-2025, "
+                   "the example's)")
+    p.add_argument("--dpi", type=int, default=None,
+                   help="PNG resolution (default: the project's, else 300)")
     p.add_argument("--min-cell", type=int, default=None, metavar="N",
                    help="disclosure control: suppress counts below N and values built on them "
-                   "(default 5)")
+                   "(default: the project's, else 5)")
     return _cmd_plot
 
 
 def _min_cell(args: argparse.Namespace) -> int:
-    """The minimum cell size of disclosure control: --min-cell, else the package default."""
+    """The minimum cell size of disclosure control: --min-cell, else the project's, else the
+    package default."""
     from boligmonitor.disclosure import DEFAULT_MIN_CELL
 
-    min_cell = DEFAULT_MIN_CELL if args.min_cell is None else args.min_cell
+    min_cell = _setting(args, "min_cell", DEFAULT_MIN_CELL)
     if min_cell < 0:
         raise BoligmonitorError(f"--min-cell {min_cell}: allowed: a whole number >= 0")
     return min_cell
@@ -392,11 +526,20 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         suppress_for_charts,
         suppress_warning_for_charts,
     )
+    from boligmonitor.project import EXAMPLE_PLAN_PERIOD, parse_period
 
-    first, sep, last = args.plan_period.partition("-")
-    if not sep or not first.strip().isdigit() or not last.strip().isdigit():
-        raise BoligmonitorError(f"--plan-period {args.plan_period!r}: allowed: A-B, "
-                                "e.g. 2021-2025")
+    project = current_project(args)
+    args.rules = _setting(args, "rules", None)
+    lang = _setting(args, "lang", "da")
+    min_cell = _min_cell(args)
+    if args.plan_period is not None:
+        plan_period = parse_period(args.plan_period)
+        if plan_period is None:
+            raise BoligmonitorError(f"--plan-period {args.plan_period!r}: allowed: A-B, "
+                                    "e.g. 2021-2025")
+    else:
+        plan_period = project.plan.period if project is not None else EXAMPLE_PLAN_PERIOD
+    out = args.out or (str(project.figures) if project is not None else "figures")
     if args.list_year is not None:
         _check_governed([args.list_year], args.rules)
     data = load_dataset(args)
@@ -408,17 +551,57 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     warning = None
     if data.indicators is not None:
         warning = data.early_warning(year, rules=args.rules)
-    min_cell = _min_cell(args)
     shown, indicators = suppress_for_charts(result, data.indicators, min_cell,
                                             criterion_values=data.criterion_values)
     warning = suppress_warning_for_charts(warning, data.indicators, min_cell)
+    targets = (project.plan.targets_table()
+               if project is not None and project.plan.targets else None)
     figures = board_charts(shown, indicators=indicators, warning=warning, list_year=year,
-                           plan_period=(int(first), int(last)), lang=args.lang,
-                           is_example=data.is_example)
+                           plan_period=plan_period, lang=lang, is_example=data.is_example,
+                           targets=targets, criterion_values=data.criterion_values)
     if data.is_example:
-        echo(data.example_note(args.lang))
-    paths = save_figures(figures, args.out, args.formats or FORMATS, dpi=args.dpi)
-    echo(f"wrote {len(paths)} files ({len(figures)} charts) to {args.out}")
+        echo(data.example_note(lang))
+    formats = args.formats or (project.figure_formats if project is not None else FORMATS)
+    dpi = args.dpi or (project.dpi if project is not None else 300)
+    paths = save_figures(figures, out, formats, dpi=dpi)
+    echo(f"wrote {len(paths)} files ({len(figures)} charts) to {out}")
+    _echo_missing_references(result, lang)
+    return 0
+
+
+def _add_init(sub: argparse._SubParsersAction) -> Handler:
+    p = sub.add_parser(
+        "init", help="make a project folder: configuration, data log, mapping template, "
+        "notebooks",
+        description="Write the scaffold of an analyst's project into DIR (made if missing): "
+        "boligmonitor.toml (commented), data/raw with its data log and a mapping-file "
+        "template, data/processed, notebooks/. Nothing that exists is overwritten; a folder "
+        "holding anything else is refused.")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--example", action="store_true",
+                   help="also put the worked example's files in data/raw (the example areas as "
+                   "a Danish export, their reference values and published lists; invented "
+                   "figures, marked Eksempeldata in every output)")
+    return _cmd_init
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from boligmonitor.project import init_project
+
+    result = init_project(args.dir, example=args.example)
+    for path in result.written:
+        echo(f"wrote {path}")
+    for path in result.kept:
+        echo(f"kept {path} (exists)")
+    if not result.written:
+        echo(f"{result.root}: complete already, nothing written")
+    elif args.example:
+        echo(f"next, in {result.root}: `boligmonitor ingest` and `boligmonitor report` (the "
+             "example's invented figures; replace the files in data/raw with yours)")
+    else:
+        echo(f"next: put your files in {result.root / 'data' / 'raw'}, name them in "
+             f"{result.root / 'boligmonitor.toml'}, then in {result.root}: "
+             "`boligmonitor ingest` and `boligmonitor report` (see its README.md)")
     return 0
 
 
@@ -492,6 +675,7 @@ def _cmd_outlook(args: argparse.Namespace) -> int:
 
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], Handler]] = [
+    _add_init,
     _add_validate,
     _add_ingest,
     _add_aggregate,

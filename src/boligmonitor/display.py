@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from boligmonitor import style
+from boligmonitor import formatting, style
 from boligmonitor.labels import has_label, label, label_n
 from boligmonitor.summary import disagreements
 
@@ -251,3 +251,40 @@ def year_changes(result: Any, *, lang: str = "da") -> pd.DataFrame:
     })
     has_prev = prev["list_year"].notna().to_numpy()
     return out[has_prev].reset_index(drop=True)
+
+
+def _target_value(x: Any, indicator: str, lang: str) -> str:
+    if indicator == "mean_gross_income_15_64":
+        return formatting.kroner(x, lang)
+    return formatting.percent(x, 1, lang)
+
+
+def target_progress_table(progress: pd.DataFrame, *, lang: str = "da") -> pd.DataFrame:
+    """The plan's targets and the progress towards them (:func:`boligmonitor.targets.
+    target_progress`) as a table to read: labelled columns, numbers formatted, one row per
+    target. Kept apart from the list criteria on purpose."""
+    rows = []
+    for r in progress.itertuples(index=False):
+        ind = str(r.indicator)
+
+        def at(v, y, ind=ind):
+            if pd.isna(y):
+                return formatting.MISSING
+            return label("target.at_year", lang).format(value=_target_value(v, ind, lang),
+                                                        year=int(y))
+
+        gap = (formatting.kroner(r.gap, lang, sign=True) if ind == "mean_gross_income_15_64"
+               else formatting.points(r.gap, 1, lang))
+        rows.append({
+            label("target.col_area", lang): r.area_name,
+            label("target.col_indicator", lang): label(f"column.{ind}", lang),
+            label("target.col_target", lang): label(f"target.{r.direction}", lang).format(
+                value=_target_value(r.target_value, ind, lang), year=int(r.target_year)),
+            label("target.col_baseline", lang): at(r.baseline_value, r.baseline_year),
+            label("target.col_latest", lang): at(r.latest_value, r.latest_year),
+            label("target.col_gap", lang): "" if r.status == "reached" else gap,
+            label("target.col_status", lang): label(f"target_status.{r.status}", lang),
+        })
+    cols = [label(f"target.col_{c}", lang) for c in ("area", "indicator", "target", "baseline",
+                                                    "latest", "gap", "status")]
+    return pd.DataFrame(rows, columns=cols)

@@ -251,3 +251,18 @@ def text_list(items: list[str], lang: str = "da") -> str:
         return "".join(items)
     word = " og " if lang == "da" else " and "
     return ", ".join(items[:-1]) + word + items[-1]
+
+
+def year_span(years: Any) -> str:
+    """Years as a compact text: runs as ``2016-2019``, joined by commas.
+
+    >>> year_span([2014, 2016, 2017, 2018])
+    '2014,2016-2018'
+    """
+    runs: list[list[int]] = []
+    for y in sorted({int(y) for y in years}):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ",".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)

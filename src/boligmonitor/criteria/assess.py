@@ -11,8 +11,10 @@ import pandas as pd
 from boligmonitor.criteria.categories import Year, consecutive, run_history, score_year
 from boligmonitor.criteria.published import PublishedLists
 from boligmonitor.criteria.sources import IndicatorSource, ListValueSource
+from boligmonitor.criteria.stated import StatedReferences
 from boligmonitor.criteria.tables import areas_table, criteria_table, empty_history
 from boligmonitor.errors import RuleSetError
+from boligmonitor.io.published_references import stated_national_averages
 from boligmonitor.options import Options
 from boligmonitor.rules import RuleSet, governing_rules, load_rules
 from boligmonitor.validation import validated_frames
@@ -69,6 +71,14 @@ def identity_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
     ident = pd.concat(parts, ignore_index=True).sort_values(["area_id", "_t"], kind="stable")
     ident = ident.drop_duplicates("area_id", keep="last").drop(columns="_t")
     return ident.reset_index(drop=True)
+
+
+def _stated(stated: bool | pd.DataFrame | None) -> StatedReferences | None:
+    if stated is None or stated is False:
+        return None
+    if stated is True:
+        return StatedReferences(stated_national_averages())
+    return StatedReferences(stated)
 
 
 Source = IndicatorSource | ListValueSource
@@ -153,6 +163,7 @@ def assess(
     options: Options | None = None,
     explain: bool = True,
     validate: bool = True,
+    stated_references: bool | pd.DataFrame = True,
 ) -> Assessment:
     """Score every area in every list year under the law of that year.
 
@@ -188,6 +199,12 @@ def assess(
         Check the tables with the same rules as the file readers (default). Tables that come
         from :func:`~boligmonitor.io.readers.read_table` or the processed store are already
         valid; ``validate=False`` skips the second check (for speed, e.g. in simulations).
+    stated_references:
+        Reference values stated per LIST year (``list_year``, ``scope``, ``indicator``,
+        ``value``), used for a relative criterion only where the data give no reference for
+        that list year (see :mod:`boligmonitor.criteria.stated`): True (default) the bundled
+        published values (:func:`~boligmonitor.io.published_references.published_references`),
+        False none, or a table. The criteria table's ``reference_source`` says which was used.
 
     Raises
     ------
@@ -209,11 +226,14 @@ def assess(
     identity = identity_table(frames)
     area_index = pd.Index(identity["area_id"].to_numpy())
     regions = identity["region"].astype(str).to_numpy()
+    stated = _stated(stated_references)
     sources = []
     if criterion_values is not None:
-        sources.append(ListValueSource(criterion_values, area_index, references, regions))
+        sources.append(ListValueSource(criterion_values, area_index, references, regions,
+                                       stated=stated))
     if indicators is not None:
-        sources.append(IndicatorSource(indicators, references, area_index, regions))
+        sources.append(IndicatorSource(indicators, references, area_index, regions,
+                                       stated=stated))
 
     def rules_for(year: int) -> RuleSet | None:
         return explicit if explicit is not None else governing_rules(year)

@@ -19,6 +19,15 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from boligmonitor.criteria.stated import (
+    FROM_LIST,
+    FROM_PUBLISHED,
+    FROM_REFERENCES,
+    MISSING,
+    StatedReferences,
+    fill_from_stated,
+)
+from boligmonitor.formatting import year_span
 from boligmonitor.options import Options
 from boligmonitor.rules import Criterion, RuleSet
 from boligmonitor.schemas import SHARE_COUNTS
@@ -55,14 +64,7 @@ def span(years: Sequence[int]) -> str:
     >>> span([2014, 2016, 2017, 2018])
     '2014,2016-2018'
     """
-    years = sorted({int(y) for y in years})
-    runs: list[list[int]] = []
-    for y in years:
-        if runs and y == runs[-1][-1] + 1:
-            runs[-1].append(y)
-        else:
-            runs.append([y])
-    return ",".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    return year_span(years)
 
 
 def year_spans(mask: np.ndarray, years: list[int]) -> np.ndarray:
@@ -85,6 +87,9 @@ class Evaluation:
     scale: np.ndarray  # persons per unit of margin (NaN where no counts)
     unit: str
     data_years: str
+    # Where a relative criterion's reference came from (see boligmonitor.criteria.stated);
+    # empty for an absolute criterion.
+    reference_source: str = ""
 
 
 class Panel:
@@ -206,6 +211,9 @@ class IndicatorSource:
     """Layout (a): yearly indicators, averaged over each criterion's window."""
 
     kind = "indicators"
+    # References stated per list year, used where the reference values give none.
+    stated: StatedReferences | None = None
+    regions: np.ndarray | None = None
 
     def __init__(
         self,
@@ -213,23 +221,31 @@ class IndicatorSource:
         references: pd.DataFrame | None,
         area_index: pd.Index,
         regions: np.ndarray,
+        stated: StatedReferences | None = None,
     ) -> None:
         measures = [c for c in indicators.columns if c not in (*IDENTITY_COLUMNS, "year")]
         self.panel = Panel(indicators, area_index, "year", measures)
         self.refs: ReferenceValues = References(references, regions)
+        self.regions = regions
+        self.stated = stated
         self._memo: dict[tuple, np.ndarray] = {}
 
     @classmethod
-    def from_panel(cls, panel: Panel, references: ReferenceValues) -> IndicatorSource:
+    def from_panel(cls, panel: Panel, references: ReferenceValues, *,
+                   stated: StatedReferences | None = None,
+                   regions: np.ndarray | None = None) -> IndicatorSource:
         """A source on a panel built in memory (:meth:`Panel.from_arrays`).
 
         ``references`` is anything with the ``averaged`` method of :class:`References`: for
         simulated paths, one national or regional reference value per area and year (each
-        simulated draw has its own reference path).
+        simulated draw has its own reference path). ``stated`` and ``regions`` (each row's
+        region) fill a reference the paths lack, as :func:`assess` does.
         """
         self = cls.__new__(cls)
         self.panel = panel
         self.refs = references
+        self.regions = regions
+        self.stated = stated
         self._memo = {}
         return self
 
@@ -281,12 +297,16 @@ class IndicatorSource:
             ("windowed", crit.indicator, window, options.share_source, options.window_average),
             lambda: self.windowed(crit.indicator, years, options))
         n = self.panel.n
+        origin = ""
         if crit.reference == "absolute":
             reference = np.full(n, np.nan)
             threshold = np.full(n, crit.threshold)
         else:
             ref_years = _reference_years(years, options)
             reference = self.refs.averaged(crit.indicator, crit.reference, ref_years)
+            reference, origin = fill_from_stated(reference, FROM_REFERENCES, self.stated,
+                                                 crit.indicator, crit.reference, list_year,
+                                                 self.regions)
             threshold = crit.threshold * reference
         if crit.indicator in SHARE_COUNTS:
             scale = self._memoised(("scale", SHARE_COUNTS[crit.indicator][1], window),
@@ -295,7 +315,7 @@ class IndicatorSource:
         else:
             scale = np.ones(n)
             unit = "dkk"
-        return Evaluation(value, threshold, reference, scale, unit, span(years))
+        return Evaluation(value, threshold, reference, scale, unit, span(years), origin)
 
     def _scale(self, den_col: str, years: np.ndarray) -> np.ndarray:
         """Persons per unit of a share over ``years`` (the harmonic mean of its bases)."""
@@ -316,8 +336,10 @@ class ListValueSource:
     average comes from ``convicted_national_share``, else from ``convicted_threshold_share`` (the
     line of the main list's conviction criterion, e.g. "2,2 pct.") divided by that criterion's
     factor in the rule set (3 for an udsat boligområde), else from the reference values
-    (layout c) over the criterion's data years. Without a national average a relative
-    criterion is scored on the ratio, and a share alone cannot be scored against it (unknown).
+    (layout c) over the criterion's data years, else from a value stated for the list year
+    (``stated``, see :mod:`boligmonitor.criteria.stated`). Without a national average a
+    relative criterion is scored on the ratio, and a share alone cannot be scored against it
+    (unknown).
     """
 
     kind = "criterion_values"
@@ -328,12 +350,14 @@ class ListValueSource:
         area_index: pd.Index,
         references: pd.DataFrame | None = None,
         regions: np.ndarray | None = None,
+        stated: StatedReferences | None = None,
     ) -> None:
         cols = ["residents", *LIST_VALUE_COLUMNS.values(), *CONVICTED_COLUMNS]
         self.panel = Panel(values, area_index, "list_year", cols)
         self.refs = References(
             references, regions if regions is not None else np.full(len(area_index), "")
         )
+        self.stated = stated
 
     def covers(self, list_year: int, options: Options) -> bool:
         return bool(self.panel.present(np.array([list_year])).any())
@@ -355,18 +379,28 @@ class ListValueSource:
 
     def national_convicted(
         self, crit: Criterion, list_year: int, options: Options, rules: RuleSet | None
-    ) -> float:
-        """The national conviction share behind the list's relative line, where known."""
+    ) -> tuple[float, str]:
+        """The national conviction share behind the list's relative line, where known, and
+        where it came from (``list``, ``references``, ``published`` or ``missing``)."""
         stated = self._stated("convicted_national_share", list_year)
         if not np.isnan(stated):
-            return stated
+            return stated, FROM_LIST
         threshold = self._stated("convicted_threshold_share", list_year)
         factor = _primary_national_factor(rules)
         if not np.isnan(threshold) and factor is not None:
-            return threshold / factor
+            return threshold / factor, FROM_LIST
         years = data_years(crit.timing, crit.window, list_year, options)
         ref = self.refs.averaged(crit.indicator, "national", _reference_years(years, options))
-        return float(ref[0]) if len(ref) else np.nan
+        if len(ref) and not np.isnan(ref[0]):
+            return float(ref[0]), FROM_REFERENCES
+        # A list that gives ratios to the national average is scored on them (see
+        # _convicted); a value stated elsewhere only serves a list that gives shares alone.
+        ratios = self._column("convicted_ratio_to_national", list_year)
+        if self.stated and np.isnan(ratios).all():
+            value = self.stated.for_areas(crit.indicator, "national", list_year, None, 1)[0]
+            if not np.isnan(value):
+                return float(value), FROM_PUBLISHED
+        return np.nan, MISSING
 
     def evaluate(
         self, crit: Criterion, list_year: int, options: Options, rules: RuleSet | None = None
@@ -394,17 +428,23 @@ class ListValueSource:
         n = self.panel.n
         share = self._column("share_convicted_18plus", list_year)
         ratio = self._column("convicted_ratio_to_national", list_year)
-        national = self.national_convicted(crit, list_year, options, rules)
+        national, origin = self.national_convicted(crit, list_year, options, rules)
         if not np.isnan(national):
             share = np.where(np.isnan(share), ratio * national, share)
         if crit.reference == "absolute":
             threshold, reference, unit, value = crit.threshold, np.nan, "share", share
+            origin = ""
         elif not np.isnan(national):
             threshold, reference, unit, value = crit.threshold * national, national, "share", share
         else:
+            # Scored on the ratio to the national average: no reference value is needed, unless
+            # the list gives only shares.
             threshold, reference, unit, value = crit.threshold, 1.0, "ratio_to_national", ratio
+            if not np.isnan(ratio).all():
+                origin = FROM_LIST
         return Evaluation(
-            value, np.full(n, threshold), np.full(n, reference), np.full(n, np.nan), unit, label
+            value, np.full(n, threshold), np.full(n, reference), np.full(n, np.nan), unit, label,
+            origin if n else "",
         )
 
 

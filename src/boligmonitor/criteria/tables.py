@@ -190,7 +190,8 @@ def _history_columns(cols: Columns, run: Run | None, rows: np.ndarray, n: int) -
 CRITERIA_COLUMNS = (
     "area_id", "area_name", "list_year", "rules", "classification", "role", "criterion",
     "indicator", "value", "threshold", "operator", "operator_symbol", "is_met", "margin",
-    "persons_to_threshold", "reference", "reference_value", "unit", "data_years", "citation",
+    "persons_to_threshold", "reference", "reference_value", "reference_source", "unit",
+    "data_years", "citation",
 )
 CRITERION_ARRAYS = ("value", "threshold", "reference_value", "margin", "persons_to_threshold")
 
@@ -210,7 +211,8 @@ def _criterion_constants(yr: Year, s: Scored) -> dict[str, object]:
     return {
         "rules": yr.rules.id, "classification": s.classification, "role": s.role,
         "criterion": c.id, "indicator": c.indicator, "operator": c.operator,
-        "operator_symbol": c.symbol, "reference": c.reference, "unit": s.ev.unit,
+        "operator_symbol": c.symbol, "reference": c.reference,
+        "reference_source": s.ev.reference_source, "unit": s.ev.unit,
         "data_years": s.ev.data_years, "citation": c.citation,
     }
 

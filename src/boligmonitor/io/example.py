@@ -39,7 +39,16 @@ def example_metadata() -> dict:
     return json.loads((example_dir() / "metadata.json").read_text(encoding="utf-8"))
 
 
+def example_export_files() -> dict[str, Path]:
+    """The example indicators as a typical Danish export and the mapping file that reads it
+    (``tools/make_example_export.py``; the worked example of docs/your-data.md), by name."""
+    d = example_dir() / "export"
+    return {p.name: p for p in sorted(d.iterdir()) if p.is_file()} if d.is_dir() else {}
+
+
 @cache
 def example_hashes() -> frozenset[str]:
-    """Return the sha256 of every bundled example file, to recognise them wherever they go."""
-    return frozenset(sha256_of(p) for p in example_files().values())
+    """Return the sha256 of every bundled example file (the Danish export too), to recognise
+    them wherever they go."""
+    paths = [*example_files().values(), *example_export_files().values()]
+    return frozenset(sha256_of(p) for p in paths)

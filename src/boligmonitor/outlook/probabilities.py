@@ -26,6 +26,7 @@ from boligmonitor.criteria import (
     most_severe_codes,
     score_list_years,
 )
+from boligmonitor.criteria.stated import StatedReferences
 from boligmonitor.options import Options
 from boligmonitor.outlook.paths import AreaDraws, DrawReferences, ReferencePaths
 from boligmonitor.outlook.series import FittedPanel
@@ -39,7 +40,7 @@ def needs_counts(options: Options) -> bool:
 
 
 def draw_source(draws: AreaDraws, fitted: FittedPanel, refs: ReferencePaths, first: int,
-                options: Options) -> IndicatorSource:
+                options: Options, stated: StatedReferences | None = None) -> IndicatorSource:
     """The engine's source on the draws, from index ``first`` of the draws' years (the first
     data year any list year asks for) on."""
     arrays = {c: v[:, first:] for c, v in draws.values.items()}
@@ -52,14 +53,17 @@ def draw_source(draws: AreaDraws, fitted: FittedPanel, refs: ReferencePaths, fir
     panel = Panel.from_arrays(arrays, fitted.first_year + draws.start + first,
                               draws.has_row[:, first:])
     references = DrawReferences(refs, draws.draw, fitted.region_code[draws.area])
-    return IndicatorSource.from_panel(panel, references)
+    regions = fitted.identity["region"].astype(str).to_numpy()[draws.area] if stated else None
+    return IndicatorSource.from_panel(panel, references, stated=stated, regions=regions)
 
 
 def score_draws(draws: AreaDraws, fitted: FittedPanel, refs: ReferencePaths, first: int,
                 list_years: list[int], published: PublishedLists, history: dict[int, Year],
-                rules: RuleSet | None, options: Options) -> dict[int, Year]:
-    """Score every draw in every list year, as the engine scores areas."""
-    source = draw_source(draws, fitted, refs, first, options)
+                rules: RuleSet | None, options: Options,
+                stated: StatedReferences | None = None) -> dict[int, Year]:
+    """Score every draw in every list year, as the engine scores areas (a reference the drawn
+    paths lack is taken from ``stated``, as :func:`~boligmonitor.criteria.assess` does)."""
+    source = draw_source(draws, fitted, refs, first, options, stated)
     area = draws.area
     taken = {y: yr.take(area) for y, yr in history.items()}
     return score_list_years([source], list_years, published.take(area), rules=rules,

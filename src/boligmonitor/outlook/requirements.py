@@ -190,7 +190,7 @@ def _probabilities(prep, base: AreaDraws, refs, amounts: np.ndarray, ind: str | 
                 values -= np.where(future, step / big.bases[ind], 0.0)
             np.clip(values, 0.0, 1.0, out=values)
     scored = score_draws(big, prep.fitted, refs, 0, prep.years, prep.published, prep.history,
-                         prep.rules, prep.options)
+                         prep.rules, prep.options, prep.stated)
     t = tally(scored, big.rows, d)
     total = np.zeros(k)
     for cat in counted:

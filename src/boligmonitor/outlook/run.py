@@ -23,7 +23,9 @@ from boligmonitor.criteria import (
     resolve_rules,
     score_list_years,
 )
+from boligmonitor.criteria.stated import StatedReferences
 from boligmonitor.errors import BoligmonitorError, RuleSetError, ScenarioError
+from boligmonitor.io.published_references import stated_national_averages
 from boligmonitor.options import Options
 from boligmonitor.outlook.calibration import Calibration, assess_calibration
 from boligmonitor.outlook.paths import (
@@ -165,12 +167,14 @@ class Prepared:
     rules: RuleSet | None
     options: Options
     last_data_year: int
+    stated: StatedReferences | None = None  # references stated per list year (as assess)
 
 
 def prepare(indicators: pd.DataFrame, references: pd.DataFrame | None = None,
             memberships: pd.DataFrame | None = None, *, list_years: Iterable[int] | None = None,
             draws: int = DEFAULT_DRAWS, rules: RuleSet | str | Path | None = None,
-            options: Options | None = None, validate: bool = True) -> Prepared:
+            options: Options | None = None, validate: bool = True,
+            stated_references: bool | pd.DataFrame = True) -> Prepared:
     """Check the inputs, choose the list years, fit the models (see :func:`outlook`)."""
     options = options or Options()
     explicit = resolve_rules(rules)
@@ -197,9 +201,14 @@ def prepare(indicators: pd.DataFrame, references: pd.DataFrame | None = None,
     first = max(0, fitted.index(_first_data_year(years, explicit, options)))
     start = max(0, min(first, last_data_index(fitted) - HISTORY_SHOWN + 1))
     published = PublishedLists(memberships, fitted.area_index)
-    history = _history(indicators, references, fitted, published, years, explicit, options)
+    stated = None
+    if stated_references is not False and stated_references is not None:
+        stated = StatedReferences(stated_national_averages() if stated_references is True
+                                  else stated_references)
+    history = _history(indicators, references, fitted, published, years, explicit, options,
+                       stated)
     return Prepared(indicators, references, years, fitted, first, start, published, history,
-                    explicit, options, int(fitted.years[last_data_index(fitted)]))
+                    explicit, options, int(fitted.years[last_data_index(fitted)]), stated)
 
 
 def outlook(
@@ -214,6 +223,7 @@ def outlook(
     rules: RuleSet | str | Path | None = None,
     options: Options | None = None,
     validate: bool = True,
+    stated_references: bool | pd.DataFrame = True,
 ) -> Outlook:
     """Project every area's indicators and the probability of each category on each coming list.
 
@@ -231,7 +241,7 @@ def outlook(
         probability p is sqrt(p (1 - p) / draws)).
     seed:
         The same seed, data and settings give the same result.
-    rules, options, validate:
+    rules, options, validate, stated_references:
         As for :func:`~boligmonitor.criteria.assess`.
 
     Raises
@@ -241,7 +251,8 @@ def outlook(
     """
     chosen = _scenarios(scenarios)  # a bad scenario file is refused before any work
     prep = prepare(indicators, references, memberships, list_years=list_years, draws=draws,
-                   rules=rules, options=options, validate=validate)
+                   rules=rules, options=options, validate=validate,
+                   stated_references=stated_references)
     fitted, years, first, start = prep.fitted, prep.years, prep.first, prep.start
     explicit, options, published, history = prep.rules, prep.options, prep.published, \
         prep.history
@@ -261,7 +272,7 @@ def outlook(
         for sid, sc in zip(ids, [None, *chosen], strict=True):
             d = apply(sc, base, area_ids, fitted.years[first:])
             scored = score_draws(d, fitted, refs, 0, years, published, history, explicit,
-                                 options)
+                                 options, prep.stated)
             tallies[sid].append(tally(scored, rows, draws))
             projections.append(area_projections(d, fitted, sid, start))
             del scored, d
@@ -290,13 +301,13 @@ def outlook(
 
 def _history(indicators: pd.DataFrame, references: pd.DataFrame | None, fitted: FittedPanel,
              published: PublishedLists, years: list[int], explicit: RuleSet | None,
-             options: Options) -> dict[int, Year]:
+             options: Options, stated: StatedReferences | None) -> dict[int, Year]:
     """The earlier list years, scored once on the observed data (every draw shares them)."""
     earlier = _history_years(years, explicit)
     if not earlier:
         return {}
     regions = fitted.identity["region"].astype(str).to_numpy()
-    observed = IndicatorSource(indicators, references, fitted.area_index, regions)
+    observed = IndicatorSource(indicators, references, fitted.area_index, regions, stated)
     return score_list_years([observed], earlier, published, rules=explicit, options=options)
 
 

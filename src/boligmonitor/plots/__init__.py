@@ -20,10 +20,12 @@ Artists that tests and callers look for carry a ``gid``: ``"threshold"``, ``"met
 ``"plan-period"``, ``"regime-change"``, ``"latest-label"``, ``"example-mark"``, ``"title"``,
 ``"area:<id>"``,
 ``"cell:<area_id>:<list_year>"``, ``"margin:<criterion>"``, ``"raw:<area_id>"``,
-``"averaged:<area_id>"``, ``"boundary:<criterion>"``.
+``"averaged:<area_id>"``, ``"boundary:<criterion>"``, ``"target:<area_id>"``,
+``"target-path:<area_id>"``.
 
 One module per chart family (:mod:`~boligmonitor.plots.trend`, ``dashboard``, ``overview``,
-``margins``, ``early_warning``, ``raw_vs_averaged``, ``outlook``),
+``margins``, ``early_warning``, ``raw_vs_averaged``, ``targets``: the plan's own goals,
+never mixed with the list criteria; ``outlook``: the coming lists),
 :mod:`~boligmonitor.plots.board` for all of
 them at once; they share the drawing core (:mod:`~boligmonitor.plots.core`) and the readers of
 their input tables (:mod:`~boligmonitor.plots.tables`). Everything public is re-exported here.
@@ -47,6 +49,7 @@ from boligmonitor.plots.outlook import (
 from boligmonitor.plots.overview import plot_overview
 from boligmonitor.plots.raw_vs_averaged import plot_raw_vs_averaged
 from boligmonitor.plots.tables import CRITERION_ORDER, PLAN_PERIOD
+from boligmonitor.plots.targets import plot_targets, target_charts
 from boligmonitor.plots.trend import plot_trend
 
 __all__ = [
@@ -62,8 +65,10 @@ __all__ = [
     "plot_outlook_probabilities",
     "plot_overview",
     "plot_raw_vs_averaged",
+    "plot_targets",
     "plot_trend",
     "suppress_for_charts",
     "suppress_warning_for_charts",
+    "target_charts",
     "threshold_series",
 ]

@@ -21,6 +21,7 @@ from boligmonitor.plots.tables import (
     select_rows,
     table_of,
 )
+from boligmonitor.plots.targets import target_charts
 from boligmonitor.plots.trend import plot_trend
 
 # --- disclosure --------------------------------------------------------------------------------
@@ -75,12 +76,16 @@ def board_charts(
     plan_period: tuple[int, int] | None = PLAN_PERIOD,
     lang: str = "da",
     is_example: bool | None = None,
+    targets: pd.DataFrame | None = None,
+    criterion_values: pd.DataFrame | None = None,
 ) -> dict[str, Figure]:
     """Every board chart for ``result``, by a file-friendly name (no file is written).
 
     ``overview``, ``margins_<year>``, ``trend_<criterion>`` for each criterion of the list,
     ``dashboard_<area_id>`` for each area, ``raw_vs_averaged_<area_id>`` (employment, when
-    ``indicators`` is given) and ``early_warning_<year>`` (when ``warning`` is given).
+    ``indicators`` is given), ``early_warning_<year>`` (when ``warning`` is given) and
+    ``targets_<indicator>`` for each indicator the plan's ``targets`` name (against
+    ``indicators``, else ``criterion_values``), apart from the list criteria's charts.
     """
     criteria = table_of(result, "criteria")
     flag = example_flag(is_example, result, criteria)
@@ -101,4 +106,6 @@ def board_charts(
                 result, indicators, area, "employment", plan_period=plan_period, **common)
     if warning is not None:
         figs[f"early_warning_{int(warning.list_year)}"] = plot_early_warning(warning, **common)
+    figs.update(target_charts(targets, indicators, criterion_values=criterion_values,
+                              plan_period=plan_period, **common))
     return figs

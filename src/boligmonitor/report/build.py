@@ -24,6 +24,7 @@ images is the renderers' job.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 
@@ -48,6 +49,7 @@ from boligmonitor.report.content import (
     CriterionLine,
     Method,
     OutlookSection,
+    PlanTargets,
     ReportContent,
     RuleText,
     Shown,
@@ -76,6 +78,7 @@ from boligmonitor.report.sections.outlook import DEFAULT_DRAWS as OUTLOOK_DRAWS
 from boligmonitor.report.sections.outlook import outlook_section
 from boligmonitor.report.sections.summary import area_summary, resident_mask
 from boligmonitor.report.sections.tables import spreadsheet_tables
+from boligmonitor.report.sections.targets import plan_targets
 from boligmonitor.rules import RuleSet, governing_rules, load_rules
 
 # The content model and the formatters are re-exported: callers import them from here.
@@ -91,6 +94,7 @@ __all__ = [
     "CriterionLine",
     "Method",
     "OutlookSection",
+    "PlanTargets",
     "ReportContent",
     "RuleText",
     "Shown",
@@ -166,6 +170,9 @@ def build_report(
     warning_margin: float = DEFAULT_WARNING_MARGIN,
     assessment: Assessment | None = None,
     validate: bool = True,
+    plan_name: str | None = None,
+    plan_period: Any = ...,
+    targets: pd.DataFrame | None = None,
     outlook: bool = True,
     outlook_draws: int = OUTLOOK_DRAWS,
     outlook_seed: int = 0,
@@ -175,9 +182,12 @@ def build_report(
     ``assessment`` may be given to reuse a scoring already made with the same data, rules and
     options; otherwise the list year and the year before are scored here. ``validate=False``
     skips the table checks of the scoring for tables already valid (every renderer escapes and
-    bounds the texts it places on its own). ``outlook``: the section "Udsigt" (the coming lists'
-    probabilities, docs/outlook.md) in a report of the latest list year the data feed, from
-    ``outlook_draws`` projected futures per area and ``outlook_seed``.
+    bounds the texts it places on its own). ``plan_period`` is the plan period the charts shade
+    (None for none; default: the charts' own, the example's plan); ``targets`` the plan's own
+    targets (area_id, indicator, value, year, direction), reported in a section of their own
+    beside the list criteria, with ``plan_name`` in its title. ``outlook``: the section "Udsigt"
+    (the coming lists' probabilities, docs/outlook.md) in a report of the latest list year the
+    data feed, from ``outlook_draws`` projected futures per area and ``outlook_seed``.
     """
     if lang not in ("da", "en"):
         raise ReportError(f"unknown language {lang!r} (allowed: da, en)")
@@ -239,11 +249,16 @@ def build_report(
                                lang, tx)
         summaries.append(summary)
         keys = area_charts(plots, safe, aid, str(row.area_name), list_year, lang, charts,
-                           data.is_example, tx, ind_sup.values if ind_sup is not None else None)
+                           data.is_example, tx, ind_sup.values if ind_sup is not None else None,
+                           plan_period)
         sections.append(area_section(row, summary, crit_now, mask_now, rules_now, lang, keys))
 
     overview_keys = overview_charts(plots, safe, list_year, lang, charts, data.is_example, tx,
-                                    ew)
+                                    ew, plan_period)
+    plan = plan_targets(targets, ind_sup.values if ind_sup is not None else None,
+                        data.criterion_values, plan_name,
+                        None if plan_period is ... else plan_period, lang, charts, plots,
+                        bool(data.is_example))
     changes, unchanged = what_changed(crit_values, crit_mask, areas_all, list_year, prev_year,
                                       lang, tx)
     method = method_section(data, assessment, rules_now, rules_prev, crit_now, list_year,
@@ -293,7 +308,8 @@ def build_report(
         glossary=glossary,
         charts=charts,
         overview_chart_keys=overview_keys,
-        sheets=sheets,
+        sheets=sheets + ((plan.table,) if plan is not None else ()),
+        plan=plan,
         outlook=outlook_part,
     )
 

@@ -152,6 +152,16 @@ class OutlookSection:
 
 
 @dataclass(frozen=True)
+class PlanTargets:
+    """The plan's own targets and the progress towards them, apart from the list criteria."""
+
+    title: str
+    intro: str
+    table: Table
+    chart_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ReportContent:
     """Everything the four files say, in one language, for one list year."""
 
@@ -175,6 +185,7 @@ class ReportContent:
     charts: dict[str, Chart]
     overview_chart_keys: tuple[str, ...]
     sheets: tuple[Table, ...]
+    plan: PlanTargets | None = None
     outlook: OutlookSection | None = None
 
     def t(self, key: str) -> str:

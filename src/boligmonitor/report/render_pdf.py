@@ -283,6 +283,17 @@ def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
         if key in images:
             story.append(KeepTogether([_image(images[key]), _p(c.charts[key].title, "note")]))
 
+    # The plan's own targets, apart from the list criteria.
+    if c.plan is not None:
+        story += [PageBreak(), _p(_bounded(c.plan.title), "h1"), _p(c.plan.intro, "note")]
+        story.append(_table(c.plan.table.columns,
+                            [[_shown(x, x.kind not in ("text", "year")) for x in row]
+                             for row in c.plan.table.rows], fit=True, stretch=6))
+        for key in c.plan.chart_keys:
+            if key in images:
+                story.append(KeepTogether([_image(images[key]),
+                                           _p(c.charts[key].title, "note")]))
+
     # 2. Areas
     story += [PageBreak(), _p(c.t("sec_areas"), "h1")]
     crit_cols = [c.t("col_classification"), c.t("col_criterion"), c.sheets[1].columns[5],

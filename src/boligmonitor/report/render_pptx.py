@@ -165,6 +165,25 @@ def render_pptx(content: ReportContent, images: dict[str, bytes]) -> bytes:
         _text(slide, text_left, Emu(1100000), WIDTH - text_left - MARGIN, HEIGHT - Emu(1700000),
               lines, size=15, bold_first=True)
 
+    # The plan's own targets: one slide, apart from the list criteria.
+    if c.plan is not None:
+        number += 1
+        slide = prs.slides.add_slide(blank)
+        _title(slide, c.plan.title)
+        _mark(slide, c, number)
+        key = next((k for k in c.plan.chart_keys if k in images), None)
+        text_left = MARGIN
+        if key is not None:
+            _picture(slide, images[key], MARGIN, Emu(1100000), Emu(5600000),
+                     HEIGHT - Emu(1700000))
+            text_left = MARGIN + Emu(5800000)
+        lines = [c.plan.intro]
+        for row in c.plan.table.rows:
+            area, indicator, target, _, latest, _, status = (x.text for x in row)
+            lines.append(f"{area}, {indicator}: {target}; {latest}. {status}")
+        _text(slide, text_left, Emu(1100000), WIDTH - text_left - MARGIN, HEIGHT - Emu(1700000),
+              lines, size=12)
+
     # What changed.
     number += 1
     slide = prs.slides.add_slide(blank)

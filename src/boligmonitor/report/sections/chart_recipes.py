@@ -26,9 +26,14 @@ def _call(fn: Callable, *args, **kwargs) -> Callable[[], Any]:
     return lambda: fn(*args, **kwargs)
 
 
+def _plan(plan_period) -> dict[str, Any]:
+    """The plan period to shade: the charts' own default where none is given (``...``)."""
+    return {} if plan_period is ... else {"plan_period": plan_period}
+
+
 def area_charts(plots, safe: Assessment, area_id: str, name: str, list_year: int, lang: str,
                 charts: dict[str, Chart], is_example: bool, tx: dict[str, str],
-                indicators: pd.DataFrame | None) -> tuple[str, ...]:
+                indicators: pd.DataFrame | None, plan_period: Any = ...) -> tuple[str, ...]:
     """Add the charts of one area page to ``charts``; return their keys."""
     if plots is None:
         return ()
@@ -38,28 +43,29 @@ def area_charts(plots, safe: Assessment, area_id: str, name: str, list_year: int
     if dash is not None:
         key = f"area{n}-dashboard"
         charts[key] = Chart(key, tx["chart_dashboard"].format(area=name),
-                            _call(dash, safe, area_id, lang=lang, is_example=is_example))
+                            _call(dash, safe, area_id, lang=lang, is_example=is_example,
+                                  **_plan(plan_period)))
         keys.append(key)
     raw = getattr(plots, "plot_raw_vs_averaged", None)
     if raw is not None and indicators is not None:
         key = f"area{n}-raw"
         charts[key] = Chart(key, tx["chart_raw"].format(area=name),
                             _call(raw, safe, indicators, area_id, "employment", lang=lang,
-                                  is_example=is_example))
+                                  is_example=is_example, **_plan(plan_period)))
         keys.append(key)
     return tuple(keys)
 
 
 def overview_charts(plots, safe: Assessment, list_year: int, lang: str,
                     charts: dict[str, Chart], is_example: bool, tx: dict[str, str],
-                    warning) -> tuple[str, ...]:
+                    warning, plan_period: Any = ...) -> tuple[str, ...]:
     """Add the summary's charts (overview, margins, early warning) to ``charts``; return their
     keys."""
     if plots is None:
         return ()
     recipes = [
         ("plot_overview", "overview", tx["chart_overview"],
-         lambda fn: _call(fn, safe, lang=lang, is_example=is_example)),
+         lambda fn: _call(fn, safe, lang=lang, is_example=is_example, **_plan(plan_period))),
         ("plot_margins", "margins", tx["chart_margins"].format(year=list_year),
          lambda fn: _call(fn, safe, list_year, lang=lang, is_example=is_example)),
     ]

@@ -7,11 +7,14 @@ from __future__ import annotations
 import pandas as pd
 
 from boligmonitor.criteria import Assessment
+from boligmonitor.criteria.stated import FROM_PUBLISHED, missing_references
 from boligmonitor.datasets import Dataset
 from boligmonitor.disclosure import parse_years
+from boligmonitor.formatting import number
+from boligmonitor.io.published_references import LINE, published_references
 from boligmonitor.labels import label
 from boligmonitor.options import Options
-from boligmonitor.report.content import VALUE, Method, RuleText, Shown, Table
+from boligmonitor.report.content import MISSING, VALUE, Method, RuleText, Shown, Table
 from boligmonitor.report.formatting import (
     category_name,
     classification_name,
@@ -73,6 +76,7 @@ def method_section(data: Dataset, assessment: Assessment, rules_now: RuleSet,
                              _t(r.scope), _t(label(f"column.{r.indicator}", lang)),
                              show_value(r.value, unit, lang, decimals=2),
                              _t(r.source)))
+    ref_rows.extend(_stated_rows(assessment, crit_now, list_year, lang, tx))
     refs_table = Table(tx["references"], (label("column.year", lang), label("column.scope", lang),
                                          label("column.indicator", lang),
                                          label("column.value", lang),
@@ -89,3 +93,39 @@ def method_section(data: Dataset, assessment: Assessment, rules_now: RuleSet,
                   tx["disclosure_text"].format(min_cell=min_cell,
                                               suppressed=label("text.suppressed", lang),
                                               missing=label("text.missing", lang)))
+
+
+def _stated_rows(assessment: Assessment, crit_now: pd.DataFrame, list_year: int, lang: str,
+                 tx: dict[str, str]) -> list[tuple[Shown, ...]]:
+    """Rows of the references table for the list year's references that the user's data did
+    not give: the published values used (the line as read, the national average derived from
+    it, each with its source) and the references that are missing, saying what to give."""
+    if "reference_source" not in crit_now.columns:
+        return []
+    rows: list[tuple[Shown, ...]] = []
+    year_cell = _t(tx["ref_list_year"].format(year=list_year))
+    origins = crit_now["reference_source"].astype(str)
+    used = set(crit_now.loc[origins.str.contains(FROM_PUBLISHED, regex=False), "indicator"]
+               .astype(str))
+    pub = published_references()
+    pub = pub[(pub["list_year"] == list_year) & pub["indicator"].isin(used)]
+    for r in pub.itertuples(index=False):
+        factor = number(r.factor, 0, lang)
+        if r.kind == LINE:
+            source = tx["ref_published_line"].format(factor=factor, source=r.source)
+            value = show_value(r.value, "share", lang, decimals=2)
+        else:
+            line = pub[(pub["kind"] == LINE) & (pub["indicator"] == r.indicator)]["value"]
+            source = tx["ref_published_derived"].format(
+                line=show_value(line.iloc[0], "share", lang, decimals=2).text, factor=factor)
+            value = show_value(r.value, "share", lang, decimals=3)
+        rows.append((year_cell, _t(r.scope), _t(label(f"column.{r.indicator}", lang)), value,
+                     _t(source)))
+    areas = assessment.areas[assessment.areas["list_year"] == list_year]
+    for r in missing_references(crit_now, areas).itertuples(index=False):
+        criteria = ", ".join(label(f"criterion.{c.strip()}", lang)
+                             for c in str(r.criteria).split(","))
+        rows.append((year_cell, _t(r.scope), _t(label(f"column.{r.indicator}", lang)),
+                     Shown(label("text.missing", lang), None, MISSING, "pct"),
+                     _t(tx["ref_missing"].format(criteria=criteria, data_years=r.data_years))))
+    return rows

@@ -1,0 +1,72 @@
+"""The plan's targets: the plan's own goals beside the list criteria, never mixed with them.
+
+One row per target (area, indicator, target, baseline, latest value, distance, status), from
+:func:`boligmonitor.targets.target_progress` on the disclosure-controlled yearly values, and one
+chart per indicator (:func:`boligmonitor.plots.plot_targets`), kept as recipes.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from boligmonitor.labels import label
+from boligmonitor.report.content import Chart, PlanTargets, Shown, Table
+from boligmonitor.report.formatting import show_text, show_value
+from boligmonitor.targets import target_progress
+
+
+def _unit(indicator: str) -> str:
+    return "dkk" if indicator == "mean_gross_income_15_64" else "share"
+
+
+def _at(value, year, indicator: str, lang: str) -> Shown:
+    if pd.isna(year):
+        return show_value(None, _unit(indicator), lang)
+    v = show_value(value, _unit(indicator), lang)
+    return Shown(label("target.at_year", lang).format(value=v.text, year=int(year)), v.raw,
+                 v.state, v.kind)
+
+
+def plan_targets(targets: pd.DataFrame | None, indicators: pd.DataFrame | None,
+                 criterion_values: pd.DataFrame | None, plan_name: str | None,
+                 plan_period: tuple[int, int] | None, lang: str, charts: dict[str, Chart],
+                 plots, is_example: bool) -> PlanTargets | None:
+    """The report's section on the plan's targets (None without targets); its charts are
+    added to ``charts``."""
+    if targets is None or not len(targets):
+        return None
+    progress = target_progress(targets, indicators, criterion_values, plan_period)
+    rows = []
+    for r in progress.itertuples(index=False):
+        ind = str(r.indicator)
+        unit = _unit(ind)
+        target = show_value(r.target_value, unit, lang)
+        reached = r.status == "reached"
+        rows.append((
+            show_text(r.area_name),
+            show_text(label(f"column.{ind}", lang)),
+            Shown(label(f"target.{r.direction}", lang).format(value=target.text,
+                                                              year=int(r.target_year)),
+                  target.raw, target.state, target.kind),
+            _at(r.baseline_value, r.baseline_year, ind, lang),
+            _at(r.latest_value, r.latest_year, ind, lang),
+            show_text("") if reached else show_value(r.gap, unit, lang, margin=True),
+            show_text(label(f"target_status.{r.status}", lang)),
+        ))
+    cols = tuple(label(f"target.col_{c}", lang) for c in ("area", "indicator", "target",
+                                                         "baseline", "latest", "gap", "status"))
+    title = label("target.title", lang)
+    if plan_name:
+        title = f"{title}: {plan_name}"
+    table = Table(title, cols, tuple(rows), key="targets")
+    keys = []
+    fn = getattr(plots, "plot_targets", None) if plots is not None else None
+    if fn is not None:
+        for ind in dict.fromkeys(targets["indicator"].astype(str)):
+            key = f"targets-{ind}"
+            charts[key] = Chart(key, label("chart.targets_title", lang).format(
+                indicator=label(f"column.{ind}", lang)),
+                lambda ind=ind: fn(targets, indicators, ind, criterion_values=criterion_values,
+                                   plan_period=plan_period, lang=lang, is_example=is_example))
+            keys.append(key)
+    return PlanTargets(title, label("target.intro", lang), table, tuple(keys))

@@ -1,0 +1,147 @@
+"""The plan's own targets: progress (reached, on track, behind, missed), the chart (structure,
+apart from the law's lines) and the report's section, on small tables with known answers."""
+
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+import boligmonitor as bm
+from boligmonitor import plots
+from boligmonitor.labels import label
+from boligmonitor.targets import target_progress
+
+matplotlib.use("Agg")
+
+OUTSIDE = "share_outside_work_education_18_64"
+INCOME = "mean_gross_income_15_64"
+
+
+def _indicators(values: dict[str, list[float]], indicator: str = OUTSIDE,
+                years: range = range(2019, 2024)) -> pd.DataFrame:
+    rows = [{"area_id": a, "area_name": a.upper(), "year": y, indicator: v}
+            for a, vs in values.items() for y, v in zip(years, vs, strict=True)]
+    return pd.DataFrame(rows)
+
+
+def _targets(*rows) -> pd.DataFrame:
+    return pd.DataFrame([{"area_id": a, "indicator": i, "value": v, "year": y, "direction": d}
+                         for a, i, v, y, d in rows])
+
+
+def _status(values, target, *, direction="below", year=2025, indicator=OUTSIDE):
+    t = _targets(("A", indicator, target, year, direction))
+    return target_progress(t, _indicators({"A": values}, indicator), plan_period=(2021, 2025)
+                           ).iloc[0]
+
+
+def test_a_target_at_or_beyond_the_latest_value_is_reached():
+    assert _status([0.40, 0.39, 0.38, 0.36, 0.35], 0.35).status == "reached"
+    assert _status([200_000] * 4 + [250_000], 250_000, direction="above",
+                   indicator=INCOME).status == "reached"
+
+
+def test_ahead_of_the_straight_path_from_the_year_before_the_plan_is_on_track():
+    # Baseline 2020: 0.40; target 0.35 in 2025: the path is 0.39 in 2021, 0.37 in 2023.
+    row = _status([0.41, 0.40, 0.395, 0.38, 0.37], 0.35)
+    assert row.baseline_year == 2020 and row.baseline_value == pytest.approx(0.40)
+    assert row.path_value == pytest.approx(0.37)
+    assert row.status == "on_track" and row.gap == pytest.approx(0.02)
+
+
+def test_short_of_the_straight_path_is_behind():
+    assert _status([0.41, 0.40, 0.40, 0.39, 0.38], 0.35).status == "behind"
+
+
+def test_an_income_target_counts_upwards():
+    row = _status([200_000, 200_000, 205_000, 230_000, 240_000], 250_000, direction="above",
+                  indicator=INCOME)
+    assert row.status == "on_track" and row.gap == pytest.approx(10_000)
+
+
+def test_past_the_target_year_without_it_is_missed_and_without_data_is_no_data():
+    assert _status([0.41, 0.40, 0.40, 0.39, 0.38], 0.35, year=2022).status == "missed"
+    t = _targets(("B", OUTSIDE, 0.35, 2025, "below"))
+    assert target_progress(t, _indicators({"A": [0.4] * 5})).iloc[0].status == "no_data"
+
+
+def test_without_a_baseline_the_path_is_not_judged():
+    t = _targets(("A", OUTSIDE, 0.35, 2030, "below"))
+    row = target_progress(t, _indicators({"A": [0.4] * 5}), plan_period=(2026, 2030)).iloc[0]
+    assert row.status == "not_reached" and np.isnan(row.path_value)
+
+
+# --- the chart --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chart() -> Figure:
+    ind = _indicators({"A": [0.41, 0.40, 0.395, 0.38, 0.37], "B": [0.30, 0.31, 0.30, 0.30, 0.29]})
+    t = _targets(("A", OUTSIDE, 0.35, 2025, "below"), ("B", OUTSIDE, 0.28, 2025, "below"))
+    return plots.plot_targets(t, ind, plan_period=(2021, 2025), is_example=True)
+
+
+def _gid(fig: Figure, gid: str) -> list:
+    return list(fig.findobj(lambda a: a.get_gid() == gid))
+
+
+def test_the_chart_marks_each_target_at_its_year_and_value(chart):
+    (mark,) = [a for a in _gid(chart, "target:A") if isinstance(a, Line2D)]
+    assert list(mark.get_xdata()) == [2025] and list(mark.get_ydata()) == [0.35]
+    assert mark.get_linestyle() == "None" and mark.get_marker() == "D"
+    (other,) = _gid(chart, "target:B")
+    assert list(other.get_ydata()) == [0.28]
+
+
+def test_the_chart_draws_the_path_from_the_baseline_and_the_yearly_values(chart):
+    (path,) = _gid(chart, "target-path:A")
+    assert list(path.get_xdata()) == [2020, 2025]
+    assert list(path.get_ydata()) == pytest.approx([0.40, 0.35])
+    (values,) = _gid(chart, "area:A")
+    assert list(values.get_xdata()) == list(range(2019, 2026))
+    assert list(values.get_ydata()) == pytest.approx(
+        [0.41, 0.40, 0.395, 0.38, 0.37, np.nan, np.nan], nan_ok=True)
+
+
+def test_the_chart_draws_no_line_of_the_law_and_says_so(chart):
+    assert _gid(chart, "threshold") == [] and _gid(chart, "met-side") == []
+    texts = " ".join(t.get_text() for t in chart.findobj(matplotlib.text.Text))
+    assert label("target.legend") in texts and label("chart.threshold") not in texts
+    assert "ikke lovens" in texts
+    assert len(_gid(chart, "plan-period")) == 1 and len(_gid(chart, "example-mark")) == 1
+
+
+def test_board_charts_add_one_targets_chart_per_indicator_only_when_a_plan_sets_targets():
+    ds = bm.example_data()
+    res = ds.assess(list_years=[2023, 2024])
+    t = _targets(("viborg-houlkaervaenget", OUTSIDE, 0.35, 2025, "below"),
+                 ("viborg-vestervang", INCOME, 300_000, 2025, "above"))
+    with_targets = plots.board_charts(res, indicators=ds.indicators, targets=t, lang="en")
+    assert {k for k in with_targets if k.startswith("targets_")} == {
+        f"targets_{OUTSIDE}", f"targets_{INCOME}"}
+    assert not any(k.startswith("targets_") for k in plots.board_charts(res))
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+def test_the_report_has_a_section_of_the_plans_targets_apart_from_the_criteria():
+    from boligmonitor.report import build_report
+
+    t = _targets(("viborg-houlkaervaenget", OUTSIDE, 0.35, 2025, "below"),
+                 ("viborg-ellekonebakken", INCOME, 400_000, 2025, "above"))
+    content = build_report(bm.example_data(), list_year=2025, plan_name="Helhedsplan 2021-2025",
+                           plan_period=(2021, 2025), targets=t)
+    assert content.plan.title == "Helhedsplanens mål: Helhedsplan 2021-2025"
+    rows = [[c.text for c in r] for r in content.plan.table.rows]
+    assert rows[0][2] == "højst 35,0 % i 2025" and rows[0][6] == "Nået"
+    assert rows[1][2] == "mindst 400.000 kr. i 2025" and rows[1][6] == "Ikke nået i målåret"
+    assert content.plan.chart_keys == (f"targets-{OUTSIDE}", f"targets-{INCOME}")
+    assert content.sheets[-1] is content.plan.table  # a sheet of its own in the workbook
+    # The list criteria are untouched by the targets: no line of an area says "target".
+    assert all("mål" not in ln.criterion for a in content.areas for ln in a.lines)
+    assert build_report(bm.example_data(), list_year=2025).plan is None
