@@ -16,8 +16,8 @@ pytest.importorskip("ipykernel")
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("[0-9][0-9]_*.py"))
 
 
-def test_the_four_notebooks_are_there():
-    assert [p.stem[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04"]
+def test_the_five_notebooks_are_there():
+    assert [p.stem[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05"]
 
 
 def _outputs_text(nb) -> str:
@@ -38,6 +38,7 @@ def test_notebook_runs_on_the_example_data(path, tmp_path, monkeypatch):
     # Every chart written, but small and in one format: the notebook runs, not the renderer.
     monkeypatch.setenv("BOLIGMONITOR_FIGURE_DPI", "40")
     monkeypatch.setenv("BOLIGMONITOR_FIGURE_FORMATS", "png")
+    monkeypatch.setenv("BOLIGMONITOR_OUTLOOK_DRAWS", "200")  # the outlook runs, not its precision
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     # The kernel is this interpreter (the venv), whatever kernels Jupyter has installed.
     monkeypatch.setenv("PATH", str(Path(sys.executable).parent) + os.pathsep
@@ -54,6 +55,8 @@ def test_notebook_runs_on_the_example_data(path, tmp_path, monkeypatch):
         assert images, "the charts must display inline"
     if path.stem.startswith("04"):
         assert "2021-uden-etnicitet" in text
+    if path.stem.startswith("05"):
+        assert "kalibreret" in text and "Helhedsplanen" in text
     if path.stem.startswith("03"):
         written = sorted(p.name for p in (tmp_path / "figures").iterdir())
         assert "overview.png" in written and len(written) > 10

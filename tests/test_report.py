@@ -223,17 +223,21 @@ def test_the_workbook_gives_back_the_scores(example_report):
         np.testing.assert_allclose(got[shown], exp[col].to_numpy()[shown], rtol=1e-12)
 
 
-def test_the_deck_has_an_overview_a_slide_per_area_and_a_changes_slide(example_report):
+def test_the_deck_has_an_overview_a_slide_per_area_a_changes_slide_and_the_outlook(
+        example_report):
     content, out, _, _ = example_report
     slides = pptx_texts(out / "briefing.pptx")
-    assert len(slides) == 2 + len(content.areas)
+    assert content.outlook is not None  # the latest list year: the coming lists follow it
+    assert len(slides) == 3 + len(content.areas)
     assert slides[0].startswith("Overblik")
-    for s, text in zip(content.summary, slides[1:-1], strict=True):
+    for s, text in zip(content.summary, slides[1:-2], strict=True):
         assert s.area_name in text and s.category in text
-    assert "Ændringer" in slides[-1]
+    assert "Ændringer" in slides[-2]
+    assert slides[-1].startswith("Udsigt") and "kalibreret" in slides[-1]
+    assert all(s.area_name in slides[-1] for s in content.summary)
     assert all("Eksempeldata" in t for t in slides)
     deck = Presentation(out / "briefing.pptx")
-    pictures = [sh for sl in list(deck.slides)[1:-1] for sh in sl.shapes if sh.shape_type == 13]
+    pictures = [sh for sl in list(deck.slides)[1:-2] for sh in sl.shapes if sh.shape_type == 13]
     assert len(pictures) == (len(content.areas) if content.charts else 0)
 
 
@@ -818,7 +822,8 @@ def test_markup_in_an_area_name_adds_no_link_and_no_image_to_the_pdf(markup_name
         for obj in (page["/Resources"].get("/XObject") or {}).values():
             if obj.get_object()["/Subtype"] == "/Image":
                 placed[obj.idnum] = (obj.get_object()["/Width"], obj.get_object()["/Height"])
-    charts = [*content.overview_chart_keys, *(k for a in content.areas for k in a.chart_keys)]
+    charts = [*content.overview_chart_keys, *(k for a in content.areas for k in a.chart_keys),
+              *(content.outlook.chart_keys if content.outlook is not None else ())]
     assert len(charts) == len(images)
     assert sorted(placed.values()) == sorted(png_size(images[k]) for k in charts)
     assert (7, 5) not in placed.values()  # the local file the name points at

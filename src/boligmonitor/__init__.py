@@ -18,6 +18,7 @@ _EXPORTS: dict[str, str] = {
     "DataWarning": "boligmonitor.errors",
     "RuleSetError": "boligmonitor.errors",
     "ReportError": "boligmonitor.errors",
+    "ScenarioError": "boligmonitor.errors",
     "label": "boligmonitor.labels",
     # data in
     "Dataset": "boligmonitor.datasets",
@@ -44,6 +45,11 @@ _EXPORTS: dict[str, str] = {
     "rules_for_year": "boligmonitor.rules",
     "early_warning": "boligmonitor.warning",
     "EarlyWarning": "boligmonitor.warning",
+    # years ahead (the function itself is boligmonitor.outlook.outlook, or Dataset.outlook)
+    "Outlook": "boligmonitor.outlook",
+    "Scenario": "boligmonitor.outlook",
+    "read_scenario": "boligmonitor.outlook",
+    "required_change": "boligmonitor.outlook",
     "write_table": "boligmonitor.io.writers",
     # charts and notebooks
     "plot_trend": "boligmonitor.plots",

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from boligmonitor.criteria import assess
+from boligmonitor.errors import BoligmonitorError
 from boligmonitor.io.example import example_files, example_hashes, example_metadata
 from boligmonitor.io.readers import read_table
 from boligmonitor.io.store import read_store
@@ -74,6 +75,36 @@ class Dataset:
         early_warning` on this dataset's tables (``rules``, ``options`` are passed on)."""
         return early_warning(self.indicators, self.references, self.memberships,
                              list_year=list_year, **kwargs)
+
+    def outlook(self, **kwargs):
+        """Where each area is heading: :func:`boligmonitor.outlook.outlook` on this dataset's
+        tables (``list_years``, ``scenarios``, ``draws``, ``seed``, ``rules``, ``options`` are
+        passed on). Returns an :class:`~boligmonitor.outlook.Outlook` of tidy tables:
+        ``projections`` (with 50 % and 80 % intervals), ``probabilities`` (per area, list year,
+        category and scenario), ``differences`` (each scenario against the baseline).
+
+        Examples
+        --------
+        >>> result = example_data().outlook(list_years=[2026], draws=200)
+        >>> sorted(result.probabilities["category"].unique())[:2]
+        ['forebyggelsesomraade', 'none']
+        """
+        from boligmonitor.outlook import outlook
+
+        if self.indicators is None:
+            raise BoligmonitorError("the outlook needs yearly indicators (layout a); this "
+                                    "dataset has only published criterion values (layout b)")
+        kwargs.setdefault("validate", False)  # a Dataset's tables are already valid
+        return outlook(self.indicators, self.references, self.memberships, **kwargs)
+
+    def required_change(self, **kwargs):
+        """The reverse question: :func:`boligmonitor.outlook.required_change` on this
+        dataset's tables (how much must an indicator improve for a category's probability to
+        fall below a level by a list year)."""
+        from boligmonitor.outlook import required_change
+
+        kwargs.setdefault("validate", False)
+        return required_change(self.indicators, self.references, self.memberships, **kwargs)
 
     def example_note(self, lang: str = "da") -> str:
         """The note that the figures are invented, in ``lang``; empty for real data."""

@@ -110,6 +110,10 @@ class RuleSetError(BoligmonitorError):
     """A rule file is malformed or a rule set cannot be applied."""
 
 
+class ScenarioError(BoligmonitorError):
+    """A scenario file (the outlook's what-if changes) is malformed or does not fit the data."""
+
+
 class OptionError(BoligmonitorError, ValueError):
     """An option was given a value it does not allow."""
 

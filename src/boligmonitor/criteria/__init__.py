@@ -21,7 +21,8 @@ The modules, in the order the data flows:
 * :mod:`~boligmonitor.criteria.categories`: classifications, the area requirement, consecutive
   years, the category column;
 * :mod:`~boligmonitor.criteria.tables`: the output tables;
-* :mod:`~boligmonitor.criteria.assess`: the entry point.
+* :mod:`~boligmonitor.criteria.assess`: the entry point, and :func:`score_list_years`, its core
+  without tables (for callers that score simulated copies of areas and read arrays).
 """
 
 from boligmonitor.criteria.assess import (
@@ -30,12 +31,22 @@ from boligmonitor.criteria.assess import (
     assess,
     identity_table,
     resolve_rules,
+    score_list_years,
 )
-from boligmonitor.criteria.categories import HISTORY_COMPUTED, HISTORY_PUBLISHED
+from boligmonitor.criteria.categories import (
+    HISTORY_COMPUTED,
+    HISTORY_PUBLISHED,
+    Year,
+    most_severe,
+    most_severe_codes,
+)
 from boligmonitor.criteria.compare import compare
+from boligmonitor.criteria.published import PublishedLists
 from boligmonitor.criteria.sources import (
     LIST_VALUE_COLUMNS,
     IndicatorSource,
+    Panel,
+    ReferenceValues,
     data_years,
 )
 from boligmonitor.criteria.tables import CRITERIA_COLUMNS
@@ -48,9 +59,16 @@ __all__ = [
     "LIST_VALUE_COLUMNS",
     "Assessment",
     "IndicatorSource",
+    "Panel",
+    "PublishedLists",
+    "ReferenceValues",
+    "Year",
     "assess",
     "compare",
     "data_years",
     "identity_table",
+    "most_severe",
+    "most_severe_codes",
     "resolve_rules",
+    "score_list_years",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +79,77 @@ def _stated(stated: bool | pd.DataFrame | None) -> StatedReferences | None:
     if stated is True:
         return StatedReferences(stated_national_averages())
     return StatedReferences(stated)
+
+
+Source = IndicatorSource | ListValueSource
+
+
+def score_list_years(
+    sources: Sequence[Source],
+    list_years: Iterable[int],
+    published: PublishedLists,
+    *,
+    rules: RuleSet | None = None,
+    options: Options | None = None,
+    history: Mapping[int, Year] | None = None,
+) -> dict[int, Year]:
+    """Score list years without building tables: criteria, categories and consecutive years.
+
+    The core of :func:`assess`, for callers that score many areas many times (the outlook's
+    simulated draws) and read the decisions as arrays. ``sources`` are tried in order for each
+    year (the first that covers it, else the last); ``rules`` is an explicit rule set (see
+    :func:`assess`), else each year's governing rules. Earlier years that a consecutive-years
+    rule counts are taken from ``history`` where it holds them (say, years scored once on
+    observed data and taken to simulated copies with :meth:`Year.take`), else scored from the
+    sources. Returns one :class:`~boligmonitor.criteria.categories.Year` per list year, with
+    its consecutive-years runs in ``runs``.
+
+    Raises
+    ------
+    RuleSetError
+        No rule set governs a requested list year.
+    """
+    options = options or Options()
+    history = history or {}
+
+    def source_for(year: int) -> Source:
+        for s in sources:
+            if s.covers(year, options):
+                return s
+        return sources[-1]
+
+    def rules_for(year: int, requested: bool) -> RuleSet | None:
+        if rules is not None and (requested or year in rules.list_years):
+            return rules
+        return governing_rules(year)
+
+    years = sorted({int(y) for y in list_years})
+    for y in years:
+        if rules_for(y, True) is None:
+            raise RuleSetError(
+                f"no rule set governs list year {y}; give one (a bundled id or a rule file)"
+            )
+    scored = {y: score_year(source_for(y), rules_for(y, True), y, options) for y in years}
+    cache: dict[int, Year | None] = {}
+
+    def past(year: int) -> Year | None:
+        if year in scored:
+            return scored[year]
+        if year in history:
+            return history[year]
+        if year not in cache:
+            r = rules_for(year, False)
+            cache[year] = None if r is None else score_year(source_for(year), r, year, options)
+        return cache[year]
+
+    for yr in scored.values():
+        for cat in yr.rules.categories:
+            if cat.consecutive is None:
+                continue
+            run = consecutive(cat, yr, published, past, options)
+            yr.set_category(cat.id, run.conditions)
+            yr.runs[cat.id] = run
+    return scored
 
 
 def assess(
@@ -164,55 +235,23 @@ def assess(
         sources.append(IndicatorSource(indicators, references, area_index, regions,
                                        stated=stated))
 
-    def source_for(year: int):
-        for s in sources:
-            if s.covers(year, options):
-                return s
-        return sources[-1]
-
-    def rules_for(year: int, requested: bool) -> RuleSet | None:
-        if explicit is not None and (requested or year in explicit.list_years):
-            return explicit
-        return governing_rules(year)
+    def rules_for(year: int) -> RuleSet | None:
+        return explicit if explicit is not None else governing_rules(year)
 
     if list_years is None:
         span = set()
         for s in sources:
             for y in range(s.panel.y0, s.panel.y0 + s.panel.m + options.annual_lag + 1):
-                if s.covers(y, options) and rules_for(y, True) is not None:
+                if s.covers(y, options) and rules_for(y) is not None:
                     span.add(y)
         years = sorted(span)
     else:
         years = sorted({int(y) for y in list_years})
-    for y in years:
-        if rules_for(y, True) is None:
-            raise RuleSetError(
-                f"no rule set governs list year {y}; give one (a bundled id or a rule file)"
-            )
-
-    scored = {y: score_year(source_for(y), rules_for(y, True), y, options) for y in years}
     published = PublishedLists(memberships, area_index)
-    history_cache: dict[int, Year | None] = {}
-
-    def past(year: int) -> Year | None:
-        if year in scored:
-            return scored[year]
-        if year not in history_cache:
-            r = rules_for(year, False)
-            history_cache[year] = (
-                None if r is None else score_year(source_for(year), r, year, options)
-            )
-        return history_cache[year]
-
-    history_rows = []
-    for y, yr in scored.items():
-        for cat in yr.rules.categories:
-            if cat.consecutive is None:
-                continue
-            run = consecutive(cat, yr, published, past, options)
-            yr.set_category(cat.id, run.conditions)
-            yr.runs[cat.id] = run
-            history_rows.append(run_history(run, y, yr.present))
+    scored = score_list_years(sources, years, published, rules=explicit, options=options)
+    history_rows = [
+        run_history(run, y, yr.present) for y, yr in scored.items() for run in yr.runs.values()
+    ]
 
     areas = areas_table(scored, identity, options, published, explain)
     criteria = criteria_table(scored, identity)

@@ -55,6 +55,24 @@ class Year:
         self.conditions[cat_id] = conditions
         self.categories[cat_id] = conditions & self.listable
 
+    def take(self, rows: np.ndarray) -> Year:
+        """This year's decisions for the areas ``rows`` (indices, repeats allowed), without the
+        criteria (``scored`` is empty): what an earlier year gives a consecutive-years count.
+
+        For scoring many copies of few areas (simulated draws): the earlier years, which the
+        copies share, are scored once and taken to the copies.
+        """
+        return Year(
+            self.list_year, self.rules, self.source_kind, self.present[rows],
+            self.residents[rows], self.listable.take(rows), [],
+            {k: v[rows] for k, v in self.n_met.items()},
+            {k: v[rows] for k, v in self.n_unknown.items()},
+            {k: v.take(rows) for k, v in self.classes.items()},
+            {k: v.take(rows) for k, v in self.conditions.items()},
+            {k: v.take(rows) for k, v in self.categories.items()},
+            None if self.kombineret is None else self.kombineret.take(rows),
+        )
+
 
 def score_year(source, rules: RuleSet, list_year: int, options: Options) -> Year:
     """Score every criterion and every non-consecutive category of one list year."""
@@ -237,17 +255,30 @@ def most_severe(yr: Year, held: dict[str, Tri], rows: np.ndarray) -> tuple[np.nd
     ``category`` is the most severe category held, ``undetermined`` where a more severe one
     might still be held (its unknowns could decide it), ``none`` where none is held.
     """
-    m = int(rows.sum())
-    certain = np.full(m, NO_CATEGORY, dtype=object)
-    possible = np.full(m, NO_CATEGORY, dtype=object)
+    codes, names = most_severe_codes(yr, held, rows)
+    table = np.asarray(names, dtype=object)
+    return tuple(table[c] for c in codes)
+
+
+def most_severe_codes(yr: Year, held: dict[str, Tri], rows: np.ndarray | None = None
+                      ) -> tuple[tuple[np.ndarray, ...], list[str]]:
+    """:func:`most_severe` as integer codes into ``names`` (``none``, ``undetermined``, then
+    the categories, least severe first), for callers that count many areas (``rows=None``:
+    every area)."""
+    names = [NO_CATEGORY, UNDETERMINED, *yr.rules.category_ids]
+    rows = slice(None) if rows is None else rows
+    m = len(yr.residents[rows])
+    certain = np.zeros(m, dtype=np.int8)
+    possible = np.zeros(m, dtype=np.int8)
     has_certain = np.zeros(m, bool)
     has_possible = np.zeros(m, bool)
     for cat in sorted(yr.rules.categories, key=lambda c: -c.severity):
         t = held[cat.id]
+        code = names.index(cat.id)
         yes, maybe = t.yes[rows], ~t.no[rows]
-        certain[~has_certain & yes] = cat.id
+        certain[~has_certain & yes] = code
         has_certain |= yes
-        possible[~has_possible & maybe] = cat.id
+        possible[~has_possible & maybe] = code
         has_possible |= maybe
-    category = np.where(certain == possible, certain, UNDETERMINED)
-    return category, certain, possible
+    category = np.where(certain == possible, certain, np.int8(1))
+    return (category, certain, possible), names

@@ -73,6 +73,18 @@ class PublishedLists:
             else:
                 self._on[(int(year), str(cat))] = mask
 
+    def take(self, rows: np.ndarray) -> PublishedLists:
+        """The published lists of the areas ``rows`` (indices into this table's areas, repeats
+        allowed): each simulated copy of an area sees the area's published history."""
+        out = PublishedLists(None, pd.Index([]))
+        out.n = len(rows)
+        out._whole_years = set(self._whole_years)
+        out._whole_lists = set(self._whole_lists)
+        out._on = {k: v[rows] for k, v in self._on.items()}
+        out._off = {k: v[rows] for k, v in self._off.items()}
+        out._none = {k: v[rows] for k, v in self._none.items()}
+        return out
+
     def years(self) -> list[int]:
         """The list years of which the table says anything."""
         keys = {y for y, _ in self._on} | {y for y, _ in self._off} | set(self._none)

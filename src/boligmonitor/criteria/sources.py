@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -114,6 +115,27 @@ class Panel:
                 )
                 self.arrays[col] = arr
 
+    @classmethod
+    def from_arrays(
+        cls, arrays: dict[str, np.ndarray], first_year: int, has_row: np.ndarray | None = None
+    ) -> Panel:
+        """A panel from (areas x years) arrays that start in data year ``first_year``.
+
+        For tables built in memory (simulated paths): no DataFrame, no copy. ``has_row`` says
+        where an area has a row (default: everywhere); every array must have its shape.
+        """
+        shapes = {a.shape for a in arrays.values()} | (
+            set() if has_row is None else {has_row.shape}
+        )
+        if len(shapes) != 1 or len(next(iter(shapes))) != 2:
+            raise ValueError(f"the arrays of a panel must share one 2-d shape, got {shapes}")
+        self = cls.__new__(cls)
+        self.n, self.m = next(iter(shapes))
+        self.y0 = int(first_year)
+        self.has_row = np.ones((self.n, self.m), bool) if has_row is None else has_row
+        self.arrays = dict(arrays)
+        return self
+
     def years(self) -> np.ndarray:
         return np.arange(self.y0, self.y0 + self.m)
 
@@ -143,6 +165,14 @@ class Panel:
         out = arr[np.arange(arr.shape[0]), last]
         out[~known.any(axis=1)] = np.nan
         return out
+
+
+class ReferenceValues(Protocol):
+    """What a source asks of its reference values (see :class:`References`)."""
+
+    def averaged(self, indicator: str, reference: str, years: np.ndarray) -> np.ndarray:
+        """The reference averaged over ``years`` for every area (NaN where any is missing)."""
+        ...
 
 
 class References:
@@ -195,9 +225,36 @@ class IndicatorSource:
     ) -> None:
         measures = [c for c in indicators.columns if c not in (*IDENTITY_COLUMNS, "year")]
         self.panel = Panel(indicators, area_index, "year", measures)
-        self.refs = References(references, regions)
+        self.refs: ReferenceValues = References(references, regions)
         self.regions = regions
         self.stated = stated
+        self._memo: dict[tuple, np.ndarray] = {}
+
+    @classmethod
+    def from_panel(cls, panel: Panel, references: ReferenceValues, *,
+                   stated: StatedReferences | None = None,
+                   regions: np.ndarray | None = None) -> IndicatorSource:
+        """A source on a panel built in memory (:meth:`Panel.from_arrays`).
+
+        ``references`` is anything with the ``averaged`` method of :class:`References`: for
+        simulated paths, one national or regional reference value per area and year (each
+        simulated draw has its own reference path). ``stated`` and ``regions`` (each row's
+        region) fill a reference the paths lack, as :func:`assess` does.
+        """
+        self = cls.__new__(cls)
+        self.panel = panel
+        self.refs = references
+        self.regions = regions
+        self.stated = stated
+        self._memo = {}
+        return self
+
+    def _memoised(self, key: tuple, make) -> np.ndarray:
+        """A value the rule set asks for more than once in a list year (the employment share
+        over the same two years for the udsat and the forebyggelse lists) is computed once."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def covers(self, list_year: int, options: Options) -> bool:
         y = list_year - options.point_in_time_lag
@@ -235,7 +292,10 @@ class IndicatorSource:
         self, crit: Criterion, list_year: int, options: Options, rules: RuleSet | None = None
     ) -> Evaluation:
         years = data_years(crit.timing, crit.window, list_year, options)
-        value = self.windowed(crit.indicator, years, options)
+        window = tuple(years.tolist())
+        value = self._memoised(
+            ("windowed", crit.indicator, window, options.share_source, options.window_average),
+            lambda: self.windowed(crit.indicator, years, options))
         n = self.panel.n
         origin = ""
         if crit.reference == "absolute":
@@ -249,15 +309,22 @@ class IndicatorSource:
                                                  self.regions)
             threshold = crit.threshold * reference
         if crit.indicator in SHARE_COUNTS:
-            den = self.panel.block(SHARE_COUNTS[crit.indicator][1], years)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                inv = np.where(den > 0, 1.0 / den, np.nan)
-                scale = 1.0 / inv.mean(axis=1)
+            scale = self._memoised(("scale", SHARE_COUNTS[crit.indicator][1], window),
+                                   lambda: self._scale(SHARE_COUNTS[crit.indicator][1], years))
             unit = "share"
         else:
             scale = np.ones(n)
             unit = "dkk"
         return Evaluation(value, threshold, reference, scale, unit, span(years), origin)
+
+    def _scale(self, den_col: str, years: np.ndarray) -> np.ndarray:
+        """Persons per unit of a share over ``years`` (the harmonic mean of its bases)."""
+        if den_col not in self.panel.arrays:
+            return np.full(self.panel.n, np.nan)
+        den = self.panel.block(den_col, years)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inv = np.where(den > 0, 1.0 / den, np.nan)
+            return 1.0 / inv.mean(axis=1)
 
 
 class ListValueSource:

@@ -4,6 +4,8 @@
 - :mod:`~boligmonitor.microdata.engine`: the aggregation, in SQL on DuckDB streaming Parquet.
 - :mod:`~boligmonitor.microdata.output`: writing the two result tables atomically.
 - :mod:`~boligmonitor.microdata.synthetic`: a seeded generator of register-like test data.
+- :mod:`~boligmonitor.microdata.trajectories`: seeded area trajectories over many years (trends,
+  shocks, small-area noise) with the truth known, for backtesting the outlook.
 
 The input layout is documented in docs/microdata.md.
 """

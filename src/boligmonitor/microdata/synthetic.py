@@ -33,6 +33,7 @@ from boligmonitor.microdata.layout import (
     ORIGINS,
     western_countries,
 )
+from boligmonitor.microdata.trajectories import latent_offsets
 from boligmonitor.schemas import INDICATORS, REFERENCES, REGIONS, SHARE_COUNTS
 
 # Population shares of the five regions (roughly Denmark's), used for persons outside areas.
@@ -103,6 +104,10 @@ class _Plan:
     n_area_addresses: int
     region_of_outsider: np.ndarray  # person -> region code (used for persons outside areas)
     params: dict[str, np.ndarray]  # propensities per area index; the last index is "outside"
+    # With trajectories: per propensity, (areas x years) offsets from the first year
+    # (microdata.trajectories), on the logit scale (log for income).
+    offsets: dict[str, np.ndarray] | None = None
+    first_year: int = 0
 
 
 def _plan(
@@ -228,6 +233,27 @@ def _plan(
     )
 
 
+def _propensities(plan: _Plan, year: int, home_area: np.ndarray) -> dict[str, np.ndarray]:
+    """Each person's propensities: their home area's, moved along its trajectory if any."""
+    p = {k: v[home_area] for k, v in plan.params.items()}
+    if plan.offsets is None:
+        return p
+    n_areas = len(plan.areas)
+    in_area = home_area < n_areas
+    area = np.minimum(home_area, n_areas - 1)
+    t = year - plan.first_year
+    for k, off in plan.offsets.items():
+        if k not in p:
+            continue
+        shift = np.where(in_area, off[area, t], 0.0)
+        if k == "income":
+            p[k] = p[k] * np.exp(shift)
+        else:
+            z = np.log(p[k]) - np.log1p(-p[k]) + shift
+            p[k] = 1 / (1 + np.exp(-z))
+    return p
+
+
 def _dict_array(
     codes: np.ndarray, values: Sequence[str], mask: np.ndarray | None = None
 ) -> pa.Array:
@@ -249,7 +275,7 @@ def _chunk(
     in_window = in_area_addr & (plan.from_year[safe] <= year) & (year <= plan.to_year[safe])
     area = np.where(in_window, home_area, n_areas)  # the area the person counts in this year
     # Persons keep their home area's propensities even in a year the address is outside it.
-    p = {k: v[home_area] for k, v in plan.params.items()}
+    p = _propensities(plan, year, home_area)
     area_region = plan.areas["region"].map(REGIONS.index).to_numpy()
     region = np.where(
         in_area_addr,
@@ -461,6 +487,7 @@ def generate(
     out_dir: str | os.PathLike[str] | None = None,
     chunk_size: int = 1_000_000,
     options: AggregateOptions | None = None,
+    trajectories: bool = False,
 ) -> SyntheticRegister:
     """Generate a synthetic register of ``n_persons`` persons for each of ``years``.
 
@@ -469,13 +496,20 @@ def generate(
     gives the same data. With ``out_dir``, persons are written to ``persons_<year>.parquet``
     (row groups of ``chunk_size``) and addresses to ``addresses.parquet`` there, in bounded
     memory; without it, everything is returned in memory. ``expected`` holds the indicators
-    and references computed directly from the drawn persons under ``options``.
+    and references computed directly from the drawn persons under ``options``. With
+    ``trajectories``, each area's propensities move year by year along a seeded trajectory
+    (trends, shocks and breaks: :mod:`boligmonitor.microdata.trajectories`); the persons
+    still live where the plan puts them, so the residents do not move with it.
     """
     if n_persons < 1:
         raise ValueError(f"n_persons must be at least 1, got {n_persons}")
     years = sorted({int(y) for y in years})
     options = options or AggregateOptions()
     plan = _plan(n_persons, years, seed, n_areas, area_size, area_share_max)
+    if trajectories:
+        plan.offsets = latent_offsets(n_areas, years[-1] - years[0] + 1,
+                                      np.random.default_rng([seed, 13]))
+        plan.first_year = years[0]
     direct = _Direct(n_areas, options)
     persons: list[Path] | pd.DataFrame
     addresses_path = None

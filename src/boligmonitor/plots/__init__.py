@@ -25,7 +25,8 @@ Artists that tests and callers look for carry a ``gid``: ``"threshold"``, ``"met
 
 One module per chart family (:mod:`~boligmonitor.plots.trend`, ``dashboard``, ``overview``,
 ``margins``, ``early_warning``, ``raw_vs_averaged``, ``targets``: the plan's own goals,
-never mixed with the list criteria), :mod:`~boligmonitor.plots.board` for all of
+never mixed with the list criteria; ``outlook``: the coming lists),
+:mod:`~boligmonitor.plots.board` for all of
 them at once; they share the drawing core (:mod:`~boligmonitor.plots.core`) and the readers of
 their input tables (:mod:`~boligmonitor.plots.tables`). Everything public is re-exported here.
 """
@@ -39,6 +40,12 @@ from boligmonitor.plots.core import threshold_series
 from boligmonitor.plots.dashboard import plot_area_dashboard
 from boligmonitor.plots.early_warning import plot_early_warning
 from boligmonitor.plots.margins import plot_margins
+from boligmonitor.plots.outlook import (
+    outlook_charts,
+    plot_outlook_area,
+    plot_outlook_fan,
+    plot_outlook_probabilities,
+)
 from boligmonitor.plots.overview import plot_overview
 from boligmonitor.plots.raw_vs_averaged import plot_raw_vs_averaged
 from boligmonitor.plots.tables import CRITERION_ORDER, PLAN_PERIOD
@@ -49,9 +56,13 @@ __all__ = [
     "CRITERION_ORDER",
     "PLAN_PERIOD",
     "board_charts",
+    "outlook_charts",
     "plot_area_dashboard",
     "plot_early_warning",
     "plot_margins",
+    "plot_outlook_area",
+    "plot_outlook_fan",
+    "plot_outlook_probabilities",
     "plot_overview",
     "plot_raw_vs_averaged",
     "plot_targets",

@@ -50,6 +50,7 @@ from boligmonitor.report.content import (
     Chart,
     CriterionLine,
     Method,
+    OutlookSection,
     PlanTargets,
     Published,
     ReportContent,
@@ -70,6 +71,8 @@ from boligmonitor.report.sections.early_warning import (
     warning_flags,
 )
 from boligmonitor.report.sections.method import method_section
+from boligmonitor.report.sections.outlook import DEFAULT_DRAWS as OUTLOOK_DRAWS
+from boligmonitor.report.sections.outlook import outlook_section
 from boligmonitor.report.sections.published import published_section
 from boligmonitor.report.sections.summary import area_summary, resident_mask
 from boligmonitor.report.sections.tables import spreadsheet_tables
@@ -88,6 +91,7 @@ __all__ = [
     "Chart",
     "CriterionLine",
     "Method",
+    "OutlookSection",
     "PlanTargets",
     "Published",
     "ReportContent",
@@ -167,6 +171,9 @@ def build_report(
     plan_name: str | None = None,
     plan_period: Any = ...,
     targets: pd.DataFrame | None = None,
+    outlook: bool = True,
+    outlook_draws: int = OUTLOOK_DRAWS,
+    outlook_seed: int = 0,
 ) -> ReportContent:
     """Assemble the report on ``data`` for ``list_year`` (default: the latest the data allows).
 
@@ -176,7 +183,9 @@ def build_report(
     bounds the texts it places on its own). ``plan_period`` is the plan period the charts shade
     (None for none; default: the charts' own, the example's plan); ``targets`` the plan's own
     targets (area_id, indicator, value, year, direction), reported in a section of their own
-    beside the list criteria, with ``plan_name`` in its title.
+    beside the list criteria, with ``plan_name`` in its title. ``outlook``: the section "Udsigt"
+    (the coming lists' probabilities, docs/outlook.md) in a report of the latest list year the
+    data feed, from ``outlook_draws`` projected futures per area and ``outlook_seed``.
     """
     if lang not in ("da", "en"):
         raise ReportError(f"unknown language {lang!r} (allowed: da, en)")
@@ -260,6 +269,17 @@ def build_report(
     )
     sheets = spreadsheet_tables(summaries, crit_values, crit_mask, areas_all, list_year, data,
                                 ind_sup, options, lang, tx, method, min_cell, published)
+    outlook_part: OutlookSection | None = None
+    try:
+        is_latest = list_year == latest_list_year(data, options, ruleset)
+    except ReportError:
+        is_latest = False
+    if outlook and is_latest:
+        outlook_part, outlook_sheet = outlook_section(
+            data, rules=ruleset, options=options, lang=lang, tx=tx, min_cell=min_cell,
+            charts=charts, plots=plots, draws=outlook_draws, seed=outlook_seed)
+        if outlook_sheet is not None:
+            sheets = (*sheets, outlook_sheet)
     example_mark = label("text.example_data", lang)
     example_note = ""
     if data.is_example:
@@ -290,6 +310,7 @@ def build_report(
         overview_chart_keys=overview_keys,
         sheets=sheets + ((plan.table,) if plan is not None else ()),
         plan=plan,
+        outlook=outlook_part,
     )
 
 

@@ -180,6 +180,20 @@ class Method:
 
 
 @dataclass(frozen=True)
+class OutlookSection:
+    """The section "Udsigt": the coming lists' probabilities, the scenarios, the calibration
+    verdict with its reasons (``notes``), the charts. ``table`` is None where the outlook could
+    not be made (``intro`` then says why)."""
+
+    intro: str
+    notes: tuple[str, ...]
+    is_calibrated: bool
+    table: Table | None
+    scenarios: tuple[Table, ...]
+    chart_keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PlanTargets:
     """The plan's own targets and the progress towards them, apart from the list criteria."""
 
@@ -215,6 +229,7 @@ class ReportContent:
     overview_chart_keys: tuple[str, ...]
     sheets: tuple[Table, ...]
     plan: PlanTargets | None = None
+    outlook: OutlookSection | None = None
 
     def t(self, key: str) -> str:
         """Return the report text ``key`` (group ``report``) in the report's language."""

@@ -278,6 +278,30 @@ class PdfLayout:
     fills: tuple[float, ...]
 
 
+def _outlook(c: ReportContent, images: dict[str, bytes], st: dict) -> list:
+    """The section "Udsigt": intro, the calibration verdict (marked where the method does not
+    hold), the probabilities, the scenarios, the charts."""
+    o = c.outlook
+    assert o is not None
+    story: list = []
+    _section(story, c.t("sec_outlook"))
+    story.append(_p(o.intro))
+    if o.notes:
+        color = "#0072B2" if o.is_calibrated else "#D55E00"
+        story.append(Paragraph(f'<font color="{color}"><b>{esc(o.notes[0])}</b></font>',
+                               st["body"]))
+        for n in o.notes[1:]:
+            story.append(Paragraph(f"• {esc(n)}", st["item"]))
+    for t in ([o.table] if o.table is not None else []) + list(o.scenarios):
+        story.append(_p(t.title, "h3"))
+        story.append(_table(t.columns, [list(row) for row in t.rows], fit=True, stretch=0))
+    for key in o.chart_keys:
+        if key in images:
+            story.append(KeepTogether([_image(images[key], 150 * mm),
+                                       _p(c.charts[key].title, "note")]))
+    return story
+
+
 def render_pdf(content: ReportContent, images: dict[str, bytes]) -> bytes:
     """Return the report as PDF bytes; ``images`` maps chart keys to PNG bytes."""
     return layout_pdf(content, images).data
@@ -394,7 +418,11 @@ def layout_pdf(content: ReportContent, images: dict[str, bytes]) -> PdfLayout:
         if c.unchanged:
             story.append(_p(f"{c.t('unchanged')}: {', '.join(c.unchanged)}."))
 
-    # 4. Published beside computed
+    # 4. Outlook: the coming lists
+    if c.outlook is not None:
+        story += _outlook(c, images, st)
+
+    # 5. Published beside computed
     pub = c.published
     _section(story, c.t("sec_published"))
     story.append(_p(pub.intro))
@@ -408,7 +436,7 @@ def layout_pdf(content: ReportContent, images: dict[str, bytes]) -> PdfLayout:
                             [[_shown(x, False) for x in row] for row in pub.table.rows],
                             fit=True, stretch=2))
 
-    # 5. Method
+    # 6. Method
     _section(story, c.t("sec_method"))
     story.append(_p(c.t("sec_rules"), "h2"))
     for r in c.method.rules:
@@ -432,7 +460,7 @@ def layout_pdf(content: ReportContent, images: dict[str, bytes]) -> PdfLayout:
             story.append(_p(c.t("no_references")))
     story += [_p(c.t("sec_disclosure"), "h2"), _p(m.disclosure)]
 
-    # 6. Glossary
+    # 7. Glossary
     _section(story, c.t("sec_glossary"))
     for term, text in c.glossary:
         story.append(Paragraph(f"<b>{esc(term)}</b>: {esc(text)}", st["body"]))

@@ -70,6 +70,41 @@ def _picture(slide, png: bytes, left, top, max_w, max_h) -> None:
     slide.shapes.add_picture(io.BytesIO(png), left, top, int(w * scale), int(h * scale))
 
 
+def _outlook_slide(slide, c: ReportContent, images: dict[str, bytes], number: int) -> None:
+    o = c.outlook
+    assert o is not None
+    _title(slide, c.t("outlook_slide"))
+    _mark(slide, c, number)
+    top = Emu(1100000)
+    notes = list(o.notes[:1])
+    if o.table is not None:
+        t = o.table
+        rows = len(t.rows) + 1
+        has_chart = "outlook" in images
+        table_w = (WIDTH - 2 * MARGIN) * (0.5 if has_chart else 1.0)
+        shape = slide.shapes.add_table(rows, len(t.columns), MARGIN, top, int(table_w),
+                                       Emu(330000 * rows))
+        for j, h in enumerate(t.columns):
+            shape.table.cell(0, j).text = visible(h)
+        for i, row in enumerate(t.rows, start=1):
+            for j, v in enumerate(row):
+                shape.table.cell(i, j).text = visible(v.text)
+        for r in shape.table.rows:
+            for cell in r.cells:
+                for para in cell.text_frame.paragraphs:
+                    for run in para.runs:
+                        run.font.size = Pt(11)
+        if has_chart:
+            _picture(slide, images["outlook"], MARGIN + int(table_w) + Emu(150000), top,
+                     WIDTH - 2 * MARGIN - int(table_w) - Emu(150000), HEIGHT - Emu(2900000))
+        top = top + Emu(330000 * rows) + Emu(200000)
+    else:
+        notes.insert(0, o.intro)
+    color = None if o.is_calibrated else RGBColor(0xD5, 0x5E, 0x00)
+    _text(slide, MARGIN, max(top, HEIGHT - Emu(1500000)), WIDTH - 2 * MARGIN, Emu(900000),
+          notes, size=12, color=color)
+
+
 def render_pptx(content: ReportContent, images: dict[str, bytes]) -> bytes:
     """Return the deck as bytes; ``images`` maps chart keys to PNG bytes."""
     c = content
@@ -190,6 +225,11 @@ def render_pptx(content: ReportContent, images: dict[str, bytes]) -> bytes:
             lines.append(f"{c.t('unchanged')}: {', '.join(c.unchanged)}.")
     _text(slide, MARGIN, Emu(1150000), WIDTH - 2 * MARGIN, HEIGHT - Emu(1800000), lines,
           size=14)
+
+    # The coming lists: the probabilities, the calibration verdict, the chart.
+    if c.outlook is not None:
+        number += 1
+        _outlook_slide(prs.slides.add_slide(blank), c, images, number)
 
     props = prs.core_properties
     day = dt.datetime.fromisoformat(c.date)
