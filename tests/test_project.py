@@ -115,7 +115,7 @@ def test_ingest_again_changes_nothing(project, capsys):
     before = (project / "data" / "processed" / "manifest.json").read_bytes()
     with contextlib.chdir(project):
         assert main(["ingest"]) == 0
-    assert capsys.readouterr().out.count("nothing changed") == 3
+    assert capsys.readouterr().out.count("intet ændret") == 3
     assert (project / "data" / "processed" / "manifest.json").read_bytes() == before
 
 

@@ -77,7 +77,9 @@ def test_a_newer_file_replaces_the_same_areas_and_years_and_the_manifest_says_so
     assert old["replaced_by"] == [{"name": "indicators_2026.csv",
                                    "sha256": result.actions[0]["sha256"], "rows": 10}]
     assert any("replaced 10 rows from indicators.csv" in line
-               for line in result.summary_lines())
+               for line in result.summary_lines("en"))
+    assert any("erstatter 10 rækker fra indicators.csv" in line
+               for line in result.summary_lines("da"))
 
 
 def test_a_failed_ingest_leaves_the_previous_processed_data_exactly_as_it_was(
@@ -143,7 +145,7 @@ def test_problems_of_several_files_are_reported_together(tmp_path):
 def test_cli_ingest_then_validate_reports_and_exits_zero(tmp_path, example_paths, capsys):
     assert main(["ingest", *map(str, example_paths), "--processed", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "100 rows of indicators ingested" in out
+    assert "indicators.csv: 100 rækker indlæst, årlige indikatorer (layout a)" in out
 
 
 def test_cli_prints_every_problem_and_exits_non_zero(tmp_path, capsys):

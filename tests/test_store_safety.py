@@ -65,7 +65,7 @@ def test_two_ingests_at_once_into_one_store_both_land(tmp_path, example):
     outs = [p.communicate(timeout=120) for p in procs]
     for p, (out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err
-        assert "rows of indicators ingested" in out
+        assert "rækker indlæst, årlige indikatorer" in out
     ds = bm.read_processed(store)
     assert set(ds.indicators["area_id"]) == set(example.indicators["area_id"])
     assert len(ds.indicators) == len(example.indicators)
@@ -73,7 +73,7 @@ def test_two_ingests_at_once_into_one_store_both_land(tmp_path, example):
     assert sorted(s["name"] for s in manifest["sources"]) == [
         "first.csv", "references.csv", "second.csv"]
     # One of them waited for the other, and said so.
-    assert sum("waited" in out for out, _ in outs) == 1
+    assert sum("ventede" in out for out, _ in outs) == 1
 
 
 def test_an_ingest_gives_up_with_a_clear_message_while_another_holds_the_store(

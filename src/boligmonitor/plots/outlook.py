@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from boligmonitor import style
+from boligmonitor import formatting, style
 from boligmonitor.labels import has_label, label
 from boligmonitor.plots.core import (
     category_handles,
@@ -174,7 +174,7 @@ def draw_fan(ax: Axes, outlook: Any, area_id: str, indicator: str, *, scenario: 
     fixed_ticks(ax.yaxis, lo, hi, 3 if compact else Y_BINS)
     ax.yaxis.set_major_formatter(_formatter(unit, lang))
     ax.set_ylabel(label("outlook.persons", lang) if unit == "persons"
-                  else style.unit_suffix(unit, lang), fontsize=7)
+                  else formatting.unit_suffix(unit, lang), fontsize=7)
     ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
     step = 2 if len(years) > 8 else 1
     ax.set_xticks(years[::step])
@@ -308,7 +308,7 @@ def plot_outlook_probabilities(outlook: Any, *, scenario: str = BASELINE, lang: 
         a.set_ylim(0, top * 1.18)
         fixed_ticks(a.yaxis, 0, top, 2)
         a.yaxis.set_major_formatter(style.axis_formatter("share", lang))
-        a.set_ylabel(style.unit_suffix("share", lang), fontsize=7)
+        a.set_ylabel(formatting.unit_suffix("share", lang), fontsize=7)
         a.set_xlim(years[0] - 0.6, years[-1] + 0.6)
         a.set_xticks(years)
         a.set_xticklabels([str(y) for y in years])
@@ -374,6 +374,6 @@ def outlook_charts(outlook: Any, *, lang: str = "da", is_example: bool | None = 
             outlook, scenario=sc.id, lang=lang, is_example=is_example)
     ids = outlook.summary["area_id"].astype(str).drop_duplicates()
     for i, area_id in enumerate(ids, start=1):
-        figures[f"outlook_area_{i:02d}"] = plot_outlook_area(outlook, area_id, lang=lang,
+        figures["outlook_area_" + str(i).zfill(2)] = plot_outlook_area(outlook, area_id, lang=lang,
                                                              is_example=is_example)
     return figures

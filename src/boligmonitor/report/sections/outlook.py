@@ -58,8 +58,8 @@ def cached_outlook(data: Dataset, *, rules: RuleSet | None, options: Options, dr
 
 def _p(p: float, lang: str) -> Shown:
     if p is None or p != p:
-        return Shown(probability_text(p, lang), None, SUPPRESSED, "pct")
-    return Shown(probability_text(p, lang), float(p), VALUE, "pct")
+        return Shown(probability_text(p, lang), None, SUPPRESSED, "pct0")
+    return Shown(probability_text(p, lang), float(p), VALUE, "pct0")
 
 
 def outlook_section(data: Dataset, *, rules: RuleSet | None, options: Options, lang: str,
@@ -118,7 +118,7 @@ def _scenario_table(shown: Outlook, sc, base: pd.DataFrame, years: list[int], la
             if v == v and float(b.iloc[0]) == float(b.iloc[0]):
                 d = v - float(b.iloc[0])
                 cells.append(Shown(f"{probability_text(v, lang)} ({points(d, 1, lang)})", v,
-                                   VALUE, "pct"))
+                                   VALUE, "pct0"))
             elif len(b):
                 cells.append(_p(float("nan"), lang))
             else:
