@@ -15,14 +15,17 @@ row across pages, so no input text can make a page overflow.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape, unescape
 
 import matplotlib
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -468,5 +471,19 @@ def layout_pdf(content: ReportContent, images: dict[str, bytes]) -> PdfLayout:
 
     buf = io.BytesIO()
     doc = _Doc(buf, content)
-    doc.multiBuild(story)
+    with _binary_streams():
+        doc.multiBuild(story)
     return PdfLayout(buf.getvalue(), tuple(doc.fills))
+
+
+@contextlib.contextmanager
+def _binary_streams() -> Iterator[None]:
+    """Write the PDF's streams compressed but not ASCII85-encoded: reportlab encodes in pure
+    Python without its optional accelerator, which took about half of the PDF's time (the
+    charts' pixels, twice: the table of contents needs two passes), and made the file larger."""
+    before = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = before
