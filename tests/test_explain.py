@@ -5,7 +5,9 @@ The digests below pin every text of three samples; a change of any text in any r
 them. A deliberate change of wording (labels.toml) or of formatting means taking new digests,
 after reading the new texts (they were last taken when the explanations learned to show the
 decimals that separate a value from its line, to name every list's criteria and to say the
-published status).
+published status; the panel's again when an undetermined category whose range excludes the
+published one became a disagreement: 11 of its 5,600 texts changed, each only from "kan ikke
+sammenlignes med beregningen" to "afviger fra beregningen").
 """
 
 from __future__ import annotations
@@ -143,8 +145,8 @@ def list_value_areas():
 PINNED = {
     ("example", "da"): "619cb873211edd0cf628d03de183e21e29202f21dd4e430d0b05e3d8a88bbb62",
     ("example", "en"): "48296fcc1637dc3da728d14f221d7f74fa7a99bf91550199cb362d4a278f89a3",
-    ("panel", "da"): "befbc614020eede1a6528d6a4386a41da531088591301c4b87f18ce6c9cbb9da",
-    ("panel", "en"): "b0d99b42db1ece7f41956e8fa88090ec6e5290852c39dffc1602d55fa5ff932d",
+    ("panel", "da"): "479acf6598819acd5fa2bee36114a951e21f750e115a9c0f2307334077d807d1",
+    ("panel", "en"): "3d05ee3c11e958ce3dbc8bda5894fcb906a849b98ea97261da94a34f0269c7ea",
     ("list_values", "da"): "303b40cd44d4c97471e34ebe4aad31510ced7d40f7dcb47c07642c934104a554",
     ("list_values", "en"): "1fc6cf1db641ccd135ec4c8f90d9605eeaff30050668b89476334261daf443f1",
 }

@@ -2,7 +2,8 @@
 
 An area starts "neutral" (meets no criterion of any regime) in every data year of ``YEARS``;
 a scenario overrides indicators for all years (a number) or for some years (a table
-``{ "2017" = 0.39 }``); the string ``"missing"`` stands for a missing value. References
+``{ "2017" = 0.39 }``; a column the neutral area lacks, such as a count, is then missing in the
+other years); the string ``"missing"`` stands for a missing value. References
 default to a national convicted share of 0.73 % and a regional mean income of 300,000 kr.
 in every year; a scenario may replace or drop them.
 """
@@ -54,6 +55,8 @@ def indicators(
         data[col] = np.full(len(years), neutral)
     for col, v in overrides.items():
         if isinstance(v, dict):
+            # A column the neutral area lacks (a count) is missing in the years not given.
+            data.setdefault(col, np.full(len(years), np.nan))
             for year, yv in v.items():
                 data[col][int(year) - years.start] = _value(yv)
         else:

@@ -42,8 +42,10 @@ class Assessment:
       residents (monitoring for small areas).
     * ``published_category``: the most severe category of the published lists for that list
       year (``none`` if the area was on no list; missing where no published list covers it),
-      and ``agrees_with_published``: whether the computed ``category`` is the published one.
-      A published fact never replaces a computed one, nor the other way round.
+      and ``agrees_with_published``: whether the computed ``category`` is the published one
+      (an undetermined category disagrees where the published one lies outside its range,
+      ``category_certain`` to ``category_possible``, and is unknown otherwise). A published
+      fact never replaces a computed one, nor the other way round.
     """
 
     areas: pd.DataFrame

@@ -126,9 +126,16 @@ class PublishedLists:
         out[off_all] = NO_LIST
         return out
 
-    def agrees(self, year: int, category: np.ndarray, rules: RuleSet | None = None) -> Tri:
+    def agrees(self, year: int, category: np.ndarray, rules: RuleSet | None = None,
+               certain: np.ndarray | None = None, possible: np.ndarray | None = None) -> Tri:
         """Per area: whether the published lists of ``year`` put the area exactly in
-        ``category`` (on its list and on none more severe; ``none``: on no list)."""
+        ``category`` (on its list and on none more severe; ``none``: on no list).
+
+        Where ``category`` is undetermined, ``certain`` and ``possible`` (the most severe
+        category surely held and the most severe possibly held) bound it: the area disagrees
+        with the published lists where they put it on a list more severe than ``possible``, or
+        on none as severe as ``certain``; otherwise whether it agrees stays unknown.
+        """
         order = severity_order(year, rules)
         out = Tri.unknown(self.n)
         for i, cat in enumerate([NO_LIST, *order]):
@@ -140,7 +147,24 @@ class PublishedLists:
                 t = self.on(year, worse)
                 held = held & Tri(t.no, t.yes)
             out = held.where(rows, out)
-        return out
+        if certain is None or possible is None:
+            return out
+        ranks = pd.Index([NO_LIST, *order])  # a category's rank: its position here
+        undecided = ranks.get_indexer(category) < 0
+        if not undecided.any():
+            return out
+        low = ranks.get_indexer(certain)
+        low[low < 0] = 0
+        high = ranks.get_indexer(possible)
+        high[high < 0] = len(order)
+        differs = np.zeros(self.n, bool)
+        below = np.ones(self.n, bool)  # on none of the lists as severe as ``certain``
+        for rank in range(len(order), 0, -1):
+            t = self.on(year, order[rank - 1])
+            differs |= t.yes & (rank > high)
+            below &= t.no | (rank < low)
+        differs |= below & (low > 0)
+        return Tri(out.yes, out.no | (undecided & differs))
 
 
 def _consecutive_base(rules: RuleSet | None, category: str) -> str | None:

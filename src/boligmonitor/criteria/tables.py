@@ -127,9 +127,13 @@ def areas_table(
         cols.array("category_if_listable", if_listable)
         pub = published.category(y, yr.rules)[rows]
         cols.text("published_category", pub, empty_is_missing=True)
-        full = np.full(len(rows), UNDETERMINED, dtype=object)
-        full[rows] = category
-        agrees = published.agrees(y, full, yr.rules)
+        full = {}
+        for name, values in (("category", category), ("certain", certain),
+                             ("possible", possible)):
+            full[name] = np.full(len(rows), UNDETERMINED, dtype=object)
+            full[name][rows] = values
+        agrees = published.agrees(y, full["category"], yr.rules, full["certain"],
+                                  full["possible"])
         cols.tri("agrees_with_published", agrees, rows)
         for cid in class_ids:
             vals = yr.n_met.get(cid)
