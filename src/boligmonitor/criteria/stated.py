@@ -22,7 +22,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from boligmonitor.formatting import year_span
+from boligmonitor.formatting import percent, year_span
+from boligmonitor.io.published_references import disputed_lines
 from boligmonitor.labels import label
 
 # Where a relative criterion's reference came from (the criteria table's reference_source).
@@ -157,5 +158,19 @@ def missing_reference_messages(missing: pd.DataFrame, lang: str = "da") -> list[
             what=label(f"missing_reference.{indicator}", lang).format(scope=scope),
             list_years=year_span(grp["list_year"].astype(int)),
             data_years=year_span(_years(grp["data_years"])),
-            criteria=criteria, scope=scope, indicator=indicator))
+            criteria=criteria, scope=scope, indicator=indicator)
+            + disputed_note(grp["list_year"].astype(int), str(indicator), lang))
     return out
+
+
+def disputed_note(list_years, indicator: str, lang: str = "da") -> str:
+    """What the sources say where they disagree on a list year's line of ``indicator`` (an
+    empty string where they do not): "; the public sources disagree on the line of list year
+    2019 (1,98 pct. and 2,03 pct.), so none is used"."""
+    parts = []
+    for year in sorted(set(int(y) for y in list_years)):
+        values = disputed_lines(year, indicator)
+        if values:
+            parts.append(label("missing_reference.disputed", lang).format(
+                list_year=year, values=", ".join(percent(v, 2, lang) for v in values)))
+    return "".join(parts)

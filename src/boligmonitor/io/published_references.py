@@ -26,6 +26,10 @@ LINE = "line"
 # A line printed outside a list of 1 December (the ministry's interim review of May 2018): kept
 # as a record of what was published, never used as a list year's reference.
 INTERIM_LINE = "interim_line"
+# A line on which the public sources disagree (the list of 1 December 2019: 1,98 % in one,
+# 2,03 % in two others): every value is kept with its source, none is used as a reference, and
+# a missing reference of that list year names the disagreement (:func:`disputed_lines`).
+DISPUTED_LINE = "disputed_line"
 NATIONAL_AVERAGE = "national_average"
 
 
@@ -43,17 +47,17 @@ def published_references() -> pd.DataFrame:
     """Return the published reference values: the lines as read, and the national averages
     derived from them (``is_derived`` True; ``value`` = line / ``factor``).
 
-    Columns: list_year, scope, indicator, kind (``line``, ``interim_line`` or
-    ``national_average``; an interim line gives no national average),
+    Columns: list_year, scope, indicator, kind (``line``, ``interim_line``,
+    ``disputed_line`` or ``national_average``; only a ``line`` gives a national average),
     classification (whose criterion the line is), factor (the line's multiple of the national
     average), value (a share, 0-1), is_derived, source, note.
 
     Examples
     --------
     >>> refs = published_references()
-    >>> row = refs[(refs.list_year == 2019) & (refs.kind == "national_average")].iloc[0]
-    >>> round(float(row.value), 4), bool(row.is_derived)
-    (0.0066, True)
+    >>> row = refs[(refs.list_year == 2022) & (refs.kind == "national_average")].iloc[0]
+    >>> round(float(row.value), 5), bool(row.is_derived)
+    (0.00725, True)
     """
     read = _read().copy()
     read["is_derived"] = False
@@ -76,3 +80,12 @@ def stated_national_averages() -> pd.DataFrame:
     avg = refs[refs["kind"] == NATIONAL_AVERAGE]
     return avg[["list_year", "scope", "indicator", "value", "source", "is_derived"]].reset_index(
         drop=True)
+
+
+def disputed_lines(list_year: int, indicator: str) -> list[float]:
+    """The values public sources give for a list year's line where they disagree (sorted;
+    empty where they do not): recorded, never used as a reference."""
+    read = _read()
+    rows = read[(read["kind"] == DISPUTED_LINE) & (read["list_year"] == list_year)
+                & (read["indicator"] == indicator)]
+    return sorted(float(v) for v in rows["value"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from boligmonitor.criteria import Assessment
-from boligmonitor.criteria.stated import FROM_PUBLISHED, missing_references
+from boligmonitor.criteria.stated import FROM_PUBLISHED, disputed_note, missing_references
 from boligmonitor.datasets import Dataset
 from boligmonitor.disclosure import parse_years
 from boligmonitor.formatting import number
@@ -133,5 +133,6 @@ def _stated_rows(assessment: Assessment, crit_now: pd.DataFrame, list_year: int,
                              for c in str(r.criteria).split(","))
         rows.append((year_cell, _t(r.scope), _t(label(f"column.{r.indicator}", lang)),
                      Shown(label("text.missing", lang), None, MISSING, "pct"),
-                     _t(tx["ref_missing"].format(criteria=criteria, data_years=r.data_years))))
+                     _t(tx["ref_missing"].format(criteria=criteria, data_years=r.data_years)
+                        + disputed_note([list_year], str(r.indicator), lang))))
     return rows
