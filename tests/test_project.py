@@ -140,6 +140,59 @@ def test_project_option_works_from_anywhere(project, capsys, tmp_path):
     assert "Houlkærvænget" in capsys.readouterr().out
 
 
+def _settings_project(project: Path, tmp_path: Path) -> Path:
+    """A copy of the project whose language, minimum cell size and report date are not the
+    defaults, and whose plan holds a small area (whose explanation disclosure control hides)."""
+    other = tmp_path / "settings"
+    shutil.copytree(project, other, ignore=shutil.ignore_patterns("reports", "figures"))
+    config = other / CONFIG_NAME
+    text = config.read_text("utf-8")
+    for old, new in (('language = "da"', 'language = "en"'), ("min_cell = 5 ", "min_cell = 0 "),
+                     ('report_date = "list"', 'report_date = "2025-01-15"'),
+                     (f"areas = {AREAS!r}".replace("'", '"'),
+                      f"areas = {[*AREAS, 'viborg-klostervaenget']!r}".replace("'", '"'))):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    config.write_text(text, "utf-8")
+    return other
+
+
+def test_the_projects_language_and_min_cell_are_used_and_flags_override_them(
+        project, tmp_path, capsys):
+    other = _settings_project(project, tmp_path)
+    withheld = "explanation is withheld"
+    with contextlib.chdir(other / "data"):
+        assert main(["assess", "--list-year", "2024"]) == 0
+        out = capsys.readouterr().out
+        assert "Example data" in out and "Klostervænget meets 0 of 4 criteria" in out
+        assert withheld not in out
+        assert main(["assess", "--list-year", "2024", "--lang", "da", "--min-cell", "5"]) == 0
+        out = capsys.readouterr().out
+        assert "Eksempeldata" in out and "Forklaringen er udeladt" in out
+        assert "Klostervænget opfylder" not in out
+
+
+def test_the_report_takes_the_projects_language_min_cell_and_date_rule(
+        project, tmp_path, monkeypatch):
+    """What `report` hands to the renderers (not rendered here: the yearly run above renders)."""
+    import boligmonitor.report
+
+    other = _settings_project(project, tmp_path)
+    made = []
+    monkeypatch.setattr(boligmonitor.report, "write_report",
+                        lambda content, out, progress=None: made.append((content, out)) or [])
+    with contextlib.chdir(other / "notebooks"):
+        assert main(["report"]) == 0
+        assert main(["report", "--lang", "da", "--min-cell", "5", "--date", "2025-02-01"]) == 0
+    (content, out), (flagged, _) = made
+    assert out == other / "reports" / "2024"
+    assert (content.lang, content.date, content.min_cell) == ("en", "2025-01-15", 0)
+    assert content.method.disclosure.startswith("Disclosure control is off")
+    assert "internal analysis only" in content.method.disclosure
+    assert (flagged.lang, flagged.date, flagged.min_cell) == ("da", "2025-02-01", 5)
+    assert flagged.method.disclosure.startswith("Antal under 5 personer vises ikke")
+
+
 def test_report_with_no_flags_goes_to_the_projects_reports_folder(report_dir):
     assert sorted(p.name for p in report_dir.iterdir()) == [
         "boligmonitor-report.json", "briefing.pptx", "report.html", "report.pdf", "tables.xlsx"]
@@ -156,7 +209,7 @@ def test_report_with_no_flags_goes_to_the_projects_reports_folder(report_dir):
 
 
 def test_plot_with_no_flags_writes_the_configured_formats_into_the_figures_folder(project):
-    with contextlib.chdir(project):
+    with contextlib.chdir(project / "data"):  # the folder is the project's, not the cwd's
         assert main(["plot"]) == 0
     written = sorted(p.name for p in (project / "figures").iterdir())
     assert written and {p.rsplit(".", 1)[1] for p in written} == {"svg"}

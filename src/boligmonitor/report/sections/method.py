@@ -95,10 +95,13 @@ def method_section(data: Dataset, assessment: Assessment, rules_now: RuleSet,
     )
     sources_table = Table(tx["sources"], (tx["col_file"], tx["col_layout"], tx["col_rows"],
                                          "SHA-256"), src_rows, key="sources")
-    return Method(tuple(rule_texts), options_table, data_years_table, refs_table, sources_table,
+    # min_cell 0 turns disclosure control off (internal analysis): say so, not "below 0".
+    disclosure = (tx["disclosure_off_text"] if min_cell == 0 else
                   tx["disclosure_text"].format(min_cell=min_cell,
-                                              suppressed=label("text.suppressed", lang),
-                                              missing=label("text.missing", lang)))
+                                               suppressed=label("text.suppressed", lang),
+                                               missing=label("text.missing", lang)))
+    return Method(tuple(rule_texts), options_table, data_years_table, refs_table, sources_table,
+                  disclosure)
 
 
 def _stated_rows(assessment: Assessment, crit_now: pd.DataFrame, list_year: int, lang: str,
