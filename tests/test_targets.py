@@ -3,6 +3,8 @@ apart from the law's lines) and the report's section, on small tables with known
 
 from __future__ import annotations
 
+import io
+
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -141,7 +143,24 @@ def test_the_report_has_a_section_of_the_plans_targets_apart_from_the_criteria()
     assert rows[0][2] == "højst 35,0 pct. i 2025" and rows[0][6] == "Nået"
     assert rows[1][2] == "mindst 400.000 kr. i 2025" and rows[1][6] == "Ikke nået i målåret"
     assert content.plan.chart_keys == (f"targets-{OUTSIDE}", f"targets-{INCOME}")
-    assert content.sheets[-1] is content.plan.table  # a sheet of its own in the workbook
+    # A sheet of its own in the workbook, where a number never stands without what it means:
+    # the direction and the years in columns of their own (the table's cells join them).
+    sheet = content.sheets[-1]
+    assert sheet is content.plan.sheet and sheet.title == content.plan.title
+    assert sheet.columns == ("Område", "Indikator", "Retning", "Mål", "Målår", "Udgangspunkt",
+                             "Udgangsår", "Seneste", "Seneste år", "Afstand til målet",
+                             "Status")
+    cells = [[(c.text, c.raw) for c in r] for r in sheet.rows]
+    assert cells[0][2:5] == [("højst", "højst"), ("35,0 pct.", 0.35), ("2025", 2025)]
+    assert cells[1][2:5] == [("mindst", "mindst"), ("400.000 kr.", 400_000), ("2025", 2025)]
+    assert [r[6][1] for r in cells] == [2020, 2020] and [r[8][1] for r in cells] == [2025, 2025]
+    from openpyxl import load_workbook
+
+    from boligmonitor.report.render_xlsx import render_xlsx
+
+    ws = load_workbook(io.BytesIO(render_xlsx(content))).worksheets[-1]
+    assert [c.value for c in ws[2]] == list(sheet.columns)
+    assert [c.value for c in ws[3]][2:5] == ["højst", 0.35, 2025]
     # The list criteria are untouched by the targets: no line of an area says "target".
     assert all("mål" not in ln.criterion for a in content.areas for ln in a.lines)
     assert build_report(bm.example_data(), list_year=2025).plan is None

@@ -308,7 +308,7 @@ def build_report(
         glossary=glossary,
         charts=charts,
         overview_chart_keys=overview_keys,
-        sheets=sheets + ((plan.table,) if plan is not None else ()),
+        sheets=sheets + ((plan.sheet or plan.table,) if plan is not None else ()),
         plan=plan,
         outlook=outlook_part,
     )

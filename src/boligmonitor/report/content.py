@@ -201,6 +201,9 @@ class PlanTargets:
     intro: str
     table: Table
     chart_keys: tuple[str, ...]
+    # The workbook's sheet: the same rows with the direction and every year in columns of
+    # their own, so that a number in a cell never stands without what it means.
+    sheet: Table | None = None
 
 
 @dataclass(frozen=True)

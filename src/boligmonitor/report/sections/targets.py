@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from boligmonitor.labels import label
-from boligmonitor.report.content import Chart, PlanTargets, Shown, Table
+from boligmonitor.report.content import VALUE, Chart, PlanTargets, Shown, Table
 from boligmonitor.report.formatting import show_text, show_value
 from boligmonitor.targets import target_progress
 
@@ -27,6 +27,13 @@ def _at(value, year, indicator: str, lang: str) -> Shown:
                  v.state, v.kind)
 
 
+def _year(year, lang: str) -> Shown:
+    """A year in a cell of its own: a whole number without a thousands separator."""
+    if pd.isna(year):
+        return show_value(None, "share", lang)
+    return Shown(str(int(year)), int(year), VALUE, "year")
+
+
 def plan_targets(targets: pd.DataFrame | None, indicators: pd.DataFrame | None,
                  criterion_values: pd.DataFrame | None, plan_name: str | None,
                  plan_period: tuple[int, int] | None, lang: str, charts: dict[str, Chart],
@@ -36,29 +43,41 @@ def plan_targets(targets: pd.DataFrame | None, indicators: pd.DataFrame | None,
     if targets is None or not len(targets):
         return None
     progress = target_progress(targets, indicators, criterion_values, plan_period)
-    rows = []
+    rows, sheet_rows = [], []
     for r in progress.itertuples(index=False):
         ind = str(r.indicator)
         unit = _unit(ind)
         target = show_value(r.target_value, unit, lang)
         reached = r.status == "reached"
+        gap = show_text("") if reached else show_value(r.gap, unit, lang, margin=True)
+        status = show_text(label(f"target_status.{r.status}", lang))
+        area, indicator = show_text(r.area_name), show_text(label(f"column.{ind}", lang))
         rows.append((
-            show_text(r.area_name),
-            show_text(label(f"column.{ind}", lang)),
+            area, indicator,
             Shown(label(f"target.{r.direction}", lang).format(value=target.text,
                                                               year=int(r.target_year)),
                   target.raw, target.state, target.kind),
             _at(r.baseline_value, r.baseline_year, ind, lang),
             _at(r.latest_value, r.latest_year, ind, lang),
-            show_text("") if reached else show_value(r.gap, unit, lang, margin=True),
-            show_text(label(f"target_status.{r.status}", lang)),
+            gap, status,
+        ))
+        sheet_rows.append((
+            area, indicator, show_text(label(f"target.direction_{r.direction}", lang)),
+            target, _year(r.target_year, lang),
+            show_value(r.baseline_value, unit, lang), _year(r.baseline_year, lang),
+            show_value(r.latest_value, unit, lang), _year(r.latest_year, lang),
+            gap, status,
         ))
     cols = tuple(label(f"target.col_{c}", lang) for c in ("area", "indicator", "target",
                                                          "baseline", "latest", "gap", "status"))
+    sheet_cols = tuple(label(f"target.col_{c}", lang) for c in (
+        "area", "indicator", "direction", "target", "target_year", "baseline", "baseline_year",
+        "latest", "latest_year", "gap", "status"))
     title = label("target.title", lang)
     if plan_name:
         title = f"{title}: {plan_name}"
     table = Table(title, cols, tuple(rows), key="targets")
+    sheet = Table(title, sheet_cols, tuple(sheet_rows), key="targets")
     keys = []
     fn = getattr(plots, "plot_targets", None) if plots is not None else None
     if fn is not None:
@@ -69,4 +88,4 @@ def plan_targets(targets: pd.DataFrame | None, indicators: pd.DataFrame | None,
                 lambda ind=ind: fn(targets, indicators, ind, criterion_values=criterion_values,
                                    plan_period=plan_period, lang=lang, is_example=is_example))
             keys.append(key)
-    return PlanTargets(title, label("target.intro", lang), table, tuple(keys))
+    return PlanTargets(title, label("target.intro", lang), table, tuple(keys), sheet)
