@@ -118,6 +118,8 @@ def test_the_method_section_names_a_disagreement_of_the_sources(without_referenc
     crime = [r for r in rows if r[4].startswith("Mangler") and r[1] == "national"]
     assert len(crime) == 1
     assert "uenige" in crime[0][4] and "1,98 pct., 2,03 pct." in crime[0][4]
+    # One sentence: the disagreement continues it, after no full stop of its own.
+    assert ".;" not in crime[0][4] and crime[0][4].endswith("så ingen af dem bruges.")
 
 
 def test_a_user_reference_leaves_the_published_ones_out_of_the_method_section():

@@ -134,8 +134,10 @@ def _stated_rows(assessment: Assessment, crit_now: pd.DataFrame, list_year: int,
     for r in missing_references(crit_now, areas).itertuples(index=False):
         criteria = ", ".join(label(f"criterion.{c.strip()}", lang)
                              for c in str(r.criteria).split(","))
+        text = tx["ref_missing"].format(criteria=criteria, data_years=r.data_years)
+        disputed = disputed_note([list_year], str(r.indicator), lang)  # "; ..." or ""
+        if disputed:
+            text = text.removesuffix(".") + disputed + "."
         rows.append((year_cell, _t(r.scope), _t(label(f"column.{r.indicator}", lang)),
-                     Shown(label("text.missing", lang), None, MISSING, "pct"),
-                     _t(tx["ref_missing"].format(criteria=criteria, data_years=r.data_years)
-                        + disputed_note([list_year], str(r.indicator), lang))))
+                     Shown(label("text.missing", lang), None, MISSING, "pct"), _t(text)))
     return rows
