@@ -372,9 +372,9 @@ def test_a_person_twice_in_a_year_is_found_when_each_year_needs_its_own_bitmap()
 
 
 def test_ids_outside_the_range_the_statistics_give_fall_back_to_the_hash_check(monkeypatch):
-    from boligmonitor.microdata import engine
+    from boligmonitor.microdata import unique
 
-    monkeypatch.setattr(engine, "_id_range", lambda con, rel: (1, 3))  # the ids go up to 9
+    monkeypatch.setattr(unique, "_id_range", lambda con, rel: (1, 3))  # the ids go up to 9
     aggregate(PERSONS, ADDRESSES)
     with pytest.raises(DataValidationError) as exc:
         aggregate(_doubled(PERSONS, 7), ADDRESSES)

@@ -171,9 +171,9 @@ def _small_counts(data):
 
 def test_plot_command_draws_no_early_warning_number_built_on_a_small_count(
         data, tmp_path, monkeypatch):
-    import boligmonitor.cli as cli
+    from boligmonitor.cli import plot as plot_command
 
-    monkeypatch.setattr(cli, "load_dataset", lambda args: _small_counts(data))
+    monkeypatch.setattr(plot_command, "load_dataset", lambda args: _small_counts(data))
     seen = {}
 
     def spy(result, **kw):

@@ -17,7 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from boligmonitor.io.atomic import write_atomic
-from boligmonitor.microdata.engine import AggregateOptions, Aggregates, Source, aggregate
+from boligmonitor.microdata.engine import AggregateOptions, Aggregates, aggregate
+from boligmonitor.microdata.relation import Source
 
 INDICATORS_FILE = "indicators.parquet"
 REFERENCES_FILE = "references.parquet"

@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from boligmonitor.microdata.engine import COUNTS, AggregateOptions, Aggregates, shape_table
+from boligmonitor.microdata.engine import AggregateOptions, Aggregates, shape_table
 from boligmonitor.microdata.layout import (
     AGE_BANDS,
     DANISH_EDUCATION_SOURCES,
@@ -33,6 +33,7 @@ from boligmonitor.microdata.layout import (
     ORIGINS,
     western_countries,
 )
+from boligmonitor.microdata.sql import COUNTS
 from boligmonitor.microdata.trajectories import latent_offsets
 from boligmonitor.schemas import INDICATORS, REFERENCES, REGIONS, SHARE_COUNTS
 

@@ -1,23 +1,12 @@
-"""An analyst's project folder: its configuration, found and checked, and the scaffold.
+"""A project's configuration: what it holds, where it is found, how it is read and checked.
 
-A project folder holds one configuration file, ``boligmonitor.toml``, beside the data it names::
-
-    boligmonitor.toml        the set-up: data, areas, plan and targets, language, output
-    data/raw/                files exactly as received; README.md is the data log
-    data/processed/          the store `boligmonitor ingest` writes (disposable)
-    notebooks/               the analyst notebooks (jupytext py:percent)
-    reports/<N>/             the yearly report of list year N
-
-Every command run inside the folder (or in a folder below it, or given ``--project DIR``) uses
-the configuration, so that next year's report is the same command as this year's:
-``boligmonitor ingest`` (the raw files the configuration names) and ``boligmonitor report``.
-Command-line options override the file. :func:`init_project` writes the scaffold and never
-overwrites or deletes anything.
-
-The configuration is checked like data: every problem at once, each naming the key, the value
-and what is allowed (a :class:`~boligmonitor.errors.DataValidationError` whose file is the
-configuration). Relative paths are relative to the project folder. This is an entry point
-(like the command line), beside :mod:`boligmonitor.cli`.
+:class:`ProjectConfig` (with :class:`RawFiles`, :class:`Plan` and :class:`Target`) is the
+checked ``boligmonitor.toml``, every path absolute; :func:`find_project` finds the folder a
+command runs in, :func:`load_project` reads its file and :func:`parse_config` checks it like
+data: every problem at once, each naming the key, the value and what is allowed (a
+:class:`~boligmonitor.errors.DataValidationError` whose file is the configuration).
+:func:`restrict_areas` narrows a dataset to the areas of interest. The scaffold ``init`` writes
+is :mod:`boligmonitor.project.scaffold`.
 """
 
 from __future__ import annotations
@@ -28,7 +17,6 @@ import glob
 import os
 import tomllib
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -478,92 +466,3 @@ def restrict_areas(data: Dataset, areas: tuple[str, ...], path: Path | str = CON
 
     return replace(data, indicators=only(data.indicators),
                    criterion_values=only(data.criterion_values))
-
-
-# --- the scaffold ---------------------------------------------------------------------------------
-
-SCAFFOLD = "project"  # src/boligmonitor/data/project/: the files `init` writes
-
-
-@dataclass
-class InitResult:
-    """What :func:`init_project` did: the files it wrote and the ones it left as they were."""
-
-    root: Path
-    written: list[Path] = field(default_factory=list)
-    kept: list[Path] = field(default_factory=list)
-
-
-def scaffold_files() -> dict[str, bytes]:
-    """The scaffold, by path relative to the project folder."""
-    base = resources.files("boligmonitor").joinpath("data", SCAFFOLD)
-    out: dict[str, bytes] = {}
-
-    def walk(node, prefix: str) -> None:
-        for child in node.iterdir():
-            name = child.name
-            if name == "__pycache__":
-                continue
-            rel = f"{prefix}{name}"
-            if child.is_dir():
-                walk(child, rel + "/")
-            else:
-                # Files whose name would be taken as package data or hidden carry a suffix.
-                target = rel.removesuffix(".template")
-                if target.endswith("dot-gitignore"):
-                    target = target.replace("dot-gitignore", ".gitignore")
-                out[target] = child.read_bytes()
-
-    walk(base, "")
-    return dict(sorted(out.items()))
-
-
-def example_raw_files() -> dict[str, bytes]:
-    """The worked example as received (docs/your-data.md): the example areas as a Danish export,
-    their reference values and published lists, by path in a project. Illustrative figures:
-    every output built from them says so."""
-    from boligmonitor.io.example import example_export_files, example_files
-
-    export = example_export_files()
-    out = {"data/raw/beboerdata.csv": export["beboerdata.csv"].read_bytes()}
-    for layout in ("references", "memberships"):
-        out[f"data/raw/{layout}.csv"] = example_files()[layout].read_bytes()
-    return out
-
-
-def init_project(folder: str | Path, *, example: bool = False) -> InitResult:
-    """Write the scaffold of a project into ``folder`` (made if missing); with ``example``,
-    also the worked example's files in ``data/raw`` (illustrative figures).
-
-    Nothing that exists is overwritten or deleted: a file of the scaffold that is already
-    there is kept as it is (so a partly made project is completed). A folder that holds
-    anything else, and no ``boligmonitor.toml``, is refused: a project is made in an empty
-    folder or completed in its own.
-    """
-    root = Path(folder)
-    files = scaffold_files()
-    if example:
-        files.update(example_raw_files())
-    if root.exists() and not root.is_dir():
-        raise ProjectError(f"{root}: exists and is not a folder")
-    if root.is_dir():
-        ours = {Path(rel).parts[0] for rel in files} | {"data", "reports", "figures"}
-        others = sorted(p.name for p in root.iterdir() if p.name not in ours)
-        if others and not (root / CONFIG_NAME).is_file():
-            shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
-            raise ProjectError(f"{root}: the folder is not empty ({shown}) and is not a "
-                               "boligmonitor project; give a new or an empty folder")
-    result = InitResult(root)
-    for rel, content in files.items():
-        target = root / rel
-        if target.exists() or target.is_symlink():
-            result.kept.append(target)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # "x": create, never replace (a file made meanwhile is left alone).
-        with open(target, "xb") as fh:
-            fh.write(content)
-        result.written.append(target)
-    for empty in ("data/processed", "reports"):
-        (root / empty).mkdir(parents=True, exist_ok=True)
-    return result
