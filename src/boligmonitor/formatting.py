@@ -333,8 +333,9 @@ def text_list(items: list[str], lang: str = "da") -> str:
     return ", ".join(items[:-1]) + word + items[-1]
 
 
-def year_span(years: Any) -> str:
-    """Years as a compact text: runs as ``2016-2019``, joined by commas.
+def year_span(years: Any, sep: str = ",") -> str:
+    """Years as a compact text: runs as ``2016-2019``, joined by ``sep`` (a comma in data
+    columns; :func:`years_text` for a reader).
 
     >>> year_span([2014, 2016, 2017, 2018])
     '2014,2016-2018'
@@ -345,4 +346,13 @@ def year_span(years: Any) -> str:
             runs[-1].append(y)
         else:
             runs.append([y])
-    return ",".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    return sep.join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def years_text(years: Any) -> str:
+    """Years for a reader: runs as ``2016-2019``, joined by a comma and a space.
+
+    >>> years_text([2014, 2016, 2017, 2018, 2023, 2024])
+    '2014, 2016-2018, 2023-2024'
+    """
+    return year_span(years, ", ")

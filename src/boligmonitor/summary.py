@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from boligmonitor import formatting
 from boligmonitor.criteria import Assessment
-from boligmonitor.criteria.sources import span
 from boligmonitor.labels import has_label, label, label_n
 from boligmonitor.options import Options, reading_value
 
@@ -75,7 +75,7 @@ def summary_lines(result: Assessment, *, is_example: bool = False, lang: str = "
     lines.append(label("summary.head", lang).format(
         area_years=label_n("summary.area_years", len(areas), lang).format(n=len(areas)),
         areas=label_n("summary.areas", n_areas, lang).format(n=n_areas),
-        years=span(years), rules=", ".join(result.rules)))
+        years=formatting.years_text(years), rules=", ".join(result.rules)))
     lines.append(readings_line(result.options, lang))
     for year in years:
         lines.append(_year_line(year, areas[areas["list_year"] == year], lang))

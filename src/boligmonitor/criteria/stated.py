@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from boligmonitor.formatting import percent, year_span
+from boligmonitor.formatting import percent, years_text
 from boligmonitor.io.published_references import disputed_lines
 from boligmonitor.labels import label
 
@@ -156,8 +156,8 @@ def missing_reference_messages(missing: pd.DataFrame, lang: str = "da") -> list[
             for c in str(cs).split(",")))
         out.append(label("missing_reference.message", lang).format(
             what=label(f"missing_reference.{indicator}", lang).format(scope=scope),
-            list_years=year_span(grp["list_year"].astype(int)),
-            data_years=year_span(_years(grp["data_years"])),
+            list_years=years_text(grp["list_year"].astype(int)),
+            data_years=years_text(_years(grp["data_years"])),
             criteria=criteria, scope=scope, indicator=indicator)
             + disputed_note(grp["list_year"].astype(int), str(indicator), lang))
     return out

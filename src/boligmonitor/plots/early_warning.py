@@ -10,7 +10,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from boligmonitor import formatting, style
-from boligmonitor.criteria.sources import span
 from boligmonitor.labels import label, label_n
 from boligmonitor.plots.core import (
     chart_title,
@@ -76,7 +75,7 @@ def plot_early_warning(
     if "latest_year" in b.columns and b["latest_year"].notna().any():
         years = sorted({int(y) for y in b["latest_year"].dropna()})
         latest_label = label_n("chart.latest_value_years", len(years), lang).format(
-            years=span(years))
+            years=formatting.years_text(years))
     fig, grid, created, nrows, ncols = criterion_panels(ax, len(crits), _names(b),
                                                   top=0.7, per_panel=0.8)
     first_ax = None

@@ -14,7 +14,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from boligmonitor import formatting, style
-from boligmonitor.criteria.sources import span
 from boligmonitor.labels import label
 from boligmonitor.plots.core import (
     chart_title,
@@ -156,7 +155,8 @@ def draw_trend(
         st = style.series_style((style_index or {}).get(area, i))
         name = short_name(area_name_of(rows, area))
         if hidden.get(area) and len(area_ids) > 1:
-            name += " " + label("chart.suppressed_years", lang).format(years=span(hidden[area]))
+            name += " " + label("chart.suppressed_years", lang).format(
+                years=formatting.years_text(hidden[area]))
         ax.plot(all_years, sub.to_numpy(float), gid=f"area:{data_text(area)}", zorder=4,
                 label=name, **st)
         known = sub.dropna()
