@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from boligmonitor.criteria import assess
-from boligmonitor.errors import ScenarioError
+from boligmonitor.errors import BoligmonitorError, ScenarioError
 from boligmonitor.outlook import BASELINE, outlook, parse_scenario
 from boligmonitor.outlook.paths import draw_areas, draw_references
 from boligmonitor.outlook.scenarios import apply
@@ -186,6 +186,17 @@ def test_every_output_says_whether_the_method_is_calibrated(result):
     assert (result.summary["calibration"] == result.calibration.status).all()
     if not result.is_calibrated:
         assert result.calibration.reasons
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "0"])
+def test_a_seed_that_is_not_a_whole_number_from_0_is_a_clear_error(data, seed):
+    from boligmonitor.outlook.requirements import required_change
+
+    ind, refs = data
+    with pytest.raises(BoligmonitorError, match=f"seed {seed!r}: allowed: a whole number >= 0"):
+        outlook(ind, refs, list_years=[2026], draws=5, seed=seed)
+    with pytest.raises(BoligmonitorError, match=f"seed {seed!r}: allowed"):
+        required_change(ind, refs, list_year=2026, draws=5, seed=seed)
 
 
 @pytest.mark.parametrize("raw, key, value", [

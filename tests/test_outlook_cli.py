@@ -53,6 +53,7 @@ def test_the_same_seed_writes_the_same_bytes(tmp_path):
 
 @pytest.mark.parametrize("argv, words", [
     (["--draws", "0"], "--draws 0"),
+    (["--seed", "-1"], "--seed -1"),
     (["--list-years", "2030-2026"], "first year is after the last"),
     (["--out", "table.txt"], ".txt"),
 ])
