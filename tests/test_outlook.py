@@ -199,6 +199,20 @@ def test_a_seed_that_is_not_a_whole_number_from_0_is_a_clear_error(data, seed):
         required_change(ind, refs, list_year=2026, draws=5, seed=seed)
 
 
+@pytest.mark.parametrize("p, da, en", [
+    (0.0, "0 pct.", "0%"), (1 / 2000, "under 1 pct.", "below 1%"),
+    (1 / 200, "under 1 pct.", "below 1%"),  # one draw of 200: half a percent, never "0"
+    (10 / 2000, "under 1 pct.", "below 1%"), (0.0051, "1 pct.", "1%"),
+    (0.995, "over 99 pct.", "above 99%"), (199 / 200, "over 99 pct.", "above 99%"),
+    (0.9949, "99 pct.", "99%"), (1.0, "100 pct.", "100%"),
+])
+def test_a_chance_that_is_there_never_reads_0_and_one_that_is_not_certain_never_100(p, da, en):
+    from boligmonitor.outlook.text import probability_text
+
+    assert probability_text(p, "da") == da
+    assert probability_text(p, "en") == en
+
+
 @pytest.mark.parametrize("raw, key, value", [
     ({"name": "x", "change": [{"indicator": "share_convicted_18plus", "relative": -1.5,
                                "from_year": 2027}]}, "change[1].relative", "-1.5"),
