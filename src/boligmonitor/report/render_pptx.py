@@ -77,6 +77,8 @@ def _outlook_slide(slide, c: ReportContent, images: dict[str, bytes], number: in
     _mark(slide, c, number)
     top = Emu(1100000)
     notes = list(o.notes[:1])
+    if len(o.notes) > 1:  # the verdict ends "Why:"; its reasons are the report's, not the slide's
+        notes = [f"{o.notes[0]} {c.t('outlook_slide_why').format(section=c.t('sec_outlook'))}"]
     if o.table is not None:
         t = o.table
         rows = len(t.rows) + 1
