@@ -69,6 +69,10 @@ data = notebook_dataset(PROCESSED)
 print(data.example_note(LANG))
 scenario = parse_scenario(tomllib.loads(SCENARIO), "SCENARIO")
 result = data.outlook(scenarios=[scenario], draws=DRAWS, seed=SEED)
+# Disclosure control before anything is shown (docs/disclosure.md): observed small counts and
+# the projections that start from them are gaps; the probabilities of an area and list year
+# whose category would give a small count back read "diskretioneret".
+shown = suppress_outlook(result, data.indicators, data.references, data.memberships, MIN_CELL)
 years = list(result.list_years)
 print(f"Listeår {years[0]}-{years[-1]}, {result.draws} fremskrivninger pr. område, frø {SEED}; "
       f"scenarie: {scenario.name}")
@@ -87,24 +91,24 @@ result.calibration.intervals
 # ## Sandsynligheden for at komme på en liste
 
 # %%
-summary = result.summary[result.summary["scenario"] == bm.outlook.BASELINE]
+summary = shown.summary[shown.summary["scenario"] == bm.outlook.BASELINE]
 summary.pivot(index="area_name", columns="list_year", values="probability_listed").round(3)
 
 # %% [markdown]
-# Diskretionering før visning: observerede værdier af små tal, og fremskrivninger der
-# starter i dem, vises som huller; sandsynligheder bevares.
+# Diskretioneret før visning (`shown`): observerede værdier af små tal, og fremskrivninger der
+# starter i dem, vises som huller; et områdes sandsynligheder for et listeår, hvis kategori
+# ville afsløre et lille tal, vises ikke.
 
 # %%
-shown = suppress_outlook(result, data.indicators, data.references, data.memberships, MIN_CELL)
 plots.plot_outlook_probabilities(shown, lang=LANG, is_example=data.is_example)
 
 # %% [markdown]
 # ## Helhedsplanen som scenarie
 
 # %%
-diff = result.differences
+diff = shown.differences
 any_list = diff[~diff["category"].isin(["none", "undetermined"])]
-any_list.groupby(["area_name", "list_year"])["difference"].sum().unstack().round(3)
+any_list.groupby(["area_name", "list_year"])["difference"].sum(min_count=1).unstack().round(3)
 
 # %%
 plots.plot_outlook_probabilities(shown, scenario=scenario.id, lang=LANG,

@@ -60,3 +60,20 @@ def test_notebook_runs_on_the_example_data(path, tmp_path, monkeypatch):
     if path.stem.startswith("03"):
         written = sorted(p.name for p in (tmp_path / "figures").iterdir())
         assert "overview.png" in written and len(written) > 10
+
+
+def test_the_outlook_notebook_shows_only_the_disclosure_controlled_outlook():
+    # A static check (running the notebook on data with small counts costs as much as the run
+    # above): every table the notebook shows comes from `shown`, the suppressed outlook, never
+    # from `result`, whose probabilities of an area with a small base are not suppressed.
+    import re
+
+    nb = jupytext.read(next(p for p in NOTEBOOKS if p.stem.startswith("05")))
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    first = next(i for i, src in enumerate(code) if "shown = suppress_outlook(" in src)
+    shown_tables = re.compile(r"\bresult\.(summary|differences|probabilities|criteria|projections"
+                              r"|references|thresholds)\b")
+    for i, src in enumerate(code):
+        assert not shown_tables.search(src), src
+        if i < first:
+            assert "shown" not in src.replace("shown = suppress_outlook(", "")

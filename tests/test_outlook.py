@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from boligmonitor.criteria import assess
-from boligmonitor.errors import ScenarioError
+from boligmonitor.errors import BoligmonitorError, ScenarioError
 from boligmonitor.outlook import BASELINE, outlook, parse_scenario
 from boligmonitor.outlook.paths import draw_areas, draw_references
 from boligmonitor.outlook.scenarios import apply
@@ -155,6 +155,36 @@ def test_30_persons_fewer_in_the_numerator_move_the_share_by_exactly_30_over_its
     assert (changed.values["residents"] == draws.values["residents"]).all()
 
 
+def test_relative_growth_points_and_phase_in_change_the_draws_by_their_known_amounts(data):
+    # "conviction share 20 % down by 2028, step by step from 2026", "income +3 % a year beyond
+    # the trend from 2026", "basic education 2 points down from 2027" (issue 12 item 3)
+    ind, refs = data
+    fitted = fit_panel(ind, refs, until=2029)
+    paths = draw_references(fitted, 20, np.random.default_rng(1))
+    draws = draw_areas(fitted, np.arange(len(fitted.area_index)), 20, paths,
+                       np.random.default_rng(2))
+    plan = parse_scenario({"name": "Plan", "change": [
+        {"indicator": "share_convicted_18plus", "relative": -0.2, "phase_in_from": 2026,
+         "from_year": 2028},
+        {"indicator": "mean_gross_income_15_64", "growth": 0.03, "from_year": 2026},
+        {"indicator": "share_basic_education_30_59", "points": -0.02, "from_year": 2027}]})
+    changed = apply(plan, draws, fitted.area_index.to_numpy(), fitted.years)
+    at = {int(y): i for i, y in enumerate(fitted.years)}
+
+    def times(col, year, factor):  # the changed draws are the baseline's times the factor
+        np.testing.assert_allclose(changed.values[col][:, at[year]],
+                                   draws.values[col][:, at[year]] * factor, rtol=1e-12)
+
+    for year, factor in ((2025, 1.0), (2026, 1.0), (2027, 0.9), (2028, 0.8), (2029, 0.8)):
+        times("share_convicted_18plus", year, factor)
+    for year, factor in ((2025, 1.0), (2026, 1.03), (2027, 1.03**2), (2029, 1.03**4)):
+        times("mean_gross_income_15_64", year, factor)
+    edu = (changed.values["share_basic_education_30_59"]
+           - draws.values["share_basic_education_30_59"])
+    np.testing.assert_allclose(edu[:, at[2026]], 0.0, atol=1e-15)
+    np.testing.assert_allclose(edu[:, [at[2027], at[2029]]], -0.02, rtol=1e-12)
+
+
 def test_the_same_seed_gives_the_same_outlook_and_another_seed_another(data):
     ind, refs = data
     one = ind[ind.area_id.isin(["edge"])]
@@ -186,6 +216,31 @@ def test_every_output_says_whether_the_method_is_calibrated(result):
     assert (result.summary["calibration"] == result.calibration.status).all()
     if not result.is_calibrated:
         assert result.calibration.reasons
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "0"])
+def test_a_seed_that_is_not_a_whole_number_from_0_is_a_clear_error(data, seed):
+    from boligmonitor.outlook.requirements import required_change
+
+    ind, refs = data
+    with pytest.raises(BoligmonitorError, match=f"seed {seed!r}: allowed: a whole number >= 0"):
+        outlook(ind, refs, list_years=[2026], draws=5, seed=seed)
+    with pytest.raises(BoligmonitorError, match=f"seed {seed!r}: allowed"):
+        required_change(ind, refs, list_year=2026, draws=5, seed=seed)
+
+
+@pytest.mark.parametrize("p, da, en", [
+    (0.0, "0 pct.", "0%"), (1 / 2000, "under 1 pct.", "below 1%"),
+    (1 / 200, "under 1 pct.", "below 1%"),  # one draw of 200: half a percent, never "0"
+    (10 / 2000, "under 1 pct.", "below 1%"), (0.0051, "1 pct.", "1%"),
+    (0.995, "over 99 pct.", "above 99%"), (199 / 200, "over 99 pct.", "above 99%"),
+    (0.9949, "99 pct.", "99%"), (1.0, "100 pct.", "100%"),
+])
+def test_a_chance_that_is_there_never_reads_0_and_one_that_is_not_certain_never_100(p, da, en):
+    from boligmonitor.outlook.text import probability_text
+
+    assert probability_text(p, "da") == da
+    assert probability_text(p, "en") == en
 
 
 @pytest.mark.parametrize("raw, key, value", [

@@ -43,8 +43,9 @@ def test_outlook_prints_the_probabilities_and_writes_the_tidy_table(tmp_path, pl
     assert sums.round(9).eq(1).all()
 
 
-def test_the_same_seed_writes_the_same_bytes(tmp_path):
-    paths = [tmp_path / f"o{i}.parquet" for i in range(2)]
+@pytest.mark.parametrize("suffix", [".parquet", ".xlsx"])
+def test_the_same_seed_writes_the_same_bytes(tmp_path, suffix):
+    paths = [tmp_path / f"o{i}{suffix}" for i in range(2)]
     for path in paths:
         assert main(["outlook", "--list-years", "2026-2026", "--draws", "80", "--seed", "9",
                      "--out", str(path)]) == 0
@@ -53,6 +54,7 @@ def test_the_same_seed_writes_the_same_bytes(tmp_path):
 
 @pytest.mark.parametrize("argv, words", [
     (["--draws", "0"], "--draws 0"),
+    (["--seed", "-1"], "--seed -1"),
     (["--list-years", "2030-2026"], "first year is after the last"),
     (["--out", "table.txt"], ".txt"),
 ])

@@ -52,6 +52,17 @@ def test_the_workbook_has_the_probabilities_and_the_pdf_the_section(rendered):
     assert "Udsigt: de kommende lister" in text and "kalibreret" in text
 
 
+def test_the_decks_outlook_slide_says_where_the_reasons_are(rendered):
+    from pptx import Presentation
+
+    content, files = rendered
+    slide = list(Presentation(io.BytesIO(files["briefing.pptx"])).slides)[-1]
+    texts = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+    (note,) = [t for t in texts if "kalibreret" in t]
+    assert note.startswith(content.outlook.notes[0])  # the verdict, "... Hvorfor:"
+    assert note.endswith("se rapportens afsnit »Udsigt: de kommende lister«.")
+
+
 def test_a_report_of_an_earlier_list_year_has_no_outlook():
     content = build_report(bm.example_data(), list_year=2019, date=DATE, outlook_draws=50)
     assert content.outlook is None

@@ -123,3 +123,17 @@ def test_a_carriage_return_inside_a_csv_cell_cannot_start_a_new_row(tmp_path):
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows == [["name", "n"], ["a\r=1+1", "1"], ["b\n@x", "2"]]
+
+
+def test_a_workbook_written_twice_is_the_same_bytes_whatever_the_clock(tmp_path, monkeypatch):
+    import time
+
+    first = bm.write_table(_table(), tmp_path / "a.xlsx").read_bytes()
+    later = time.time() + 3 * 86400
+    monkeypatch.setattr(time, "time", lambda: later)  # what zipfile stamps its entries with
+    second = bm.write_table(_table(), tmp_path / "b.xlsx").read_bytes()
+    assert first == second
+    with zipfile.ZipFile(tmp_path / "b.xlsx") as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = z.read("docProps/core.xml").decode("utf-8")
+    assert "1980-01-01T00:00:00Z" in core

@@ -60,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
     draws = DEFAULT_DRAWS if args.draws is None else args.draws
     if draws < 1:
         raise BoligmonitorError(f"--draws {draws}: allowed: a whole number >= 1")
+    if args.seed < 0:
+        raise BoligmonitorError(f"--seed {args.seed}: allowed: a whole number >= 0")
     scenarios = [read_scenario(path) for path in args.scenario]  # refused before any work
     years = list_years(argparse.Namespace(list_year=None, list_years=args.list_years,
                                            rules=args.rules))

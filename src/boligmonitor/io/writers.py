@@ -19,6 +19,9 @@ Everything the package writes into a spreadsheet or a CSV file is data, never a 
   carriage return) are replaced by U+FFFD in both.
 
 Parquet files are typed data, not spreadsheets, and are written as they are.
+
+The same table gives the same bytes in every format: a workbook's dates (the zip entries' and
+its core properties') are pinned (:func:`~boligmonitor.io.zipfix.pin_zip`), not the clock's.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import pandas as pd
 
 from boligmonitor.errors import ReportError
 from boligmonitor.io.atomic import write_atomic
+from boligmonitor.io.zipfix import TABLE_DATE, pin_zip
 
 FORMATS: tuple[str, ...] = (".csv", ".parquet", ".xlsx")
 
@@ -118,6 +122,10 @@ def _xlsx_value(ws, v: object):
 
 
 def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
+    """The workbook with its dates pinned (:func:`~boligmonitor.io.zipfix.pin_zip`): the same
+    table gives the same bytes, whenever it is written."""
+    import io
+
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -125,7 +133,9 @@ def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
     ws.append([_xlsx_value(ws, str(c)) for c in df.columns])
     for row in df.itertuples(index=False, name=None):
         ws.append([_xlsx_value(ws, v) for v in row])
-    wb.save(path)
+    buf = io.BytesIO()
+    wb.save(buf)
+    Path(path).write_bytes(pin_zip(buf.getvalue(), TABLE_DATE))
 
 
 def write_table(df: pd.DataFrame, path: str | Path) -> Path:

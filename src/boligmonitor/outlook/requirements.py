@@ -24,7 +24,7 @@ from boligmonitor.options import Options
 from boligmonitor.outlook.calibration import assess_calibration
 from boligmonitor.outlook.paths import AreaDraws, active_areas, draw_areas, draw_references
 from boligmonitor.outlook.probabilities import score_draws, tally
-from boligmonitor.outlook.run import DEFAULT_DRAWS, prepare, rules_for
+from boligmonitor.outlook.run import DEFAULT_DRAWS, check_seed, prepare, rules_for
 from boligmonitor.outlook.series import INCOME, SHARES
 from boligmonitor.rules import RuleSet
 
@@ -67,6 +67,7 @@ def required_change(
     """
     if not 0 <= target <= 1:
         raise BoligmonitorError(f"target {target!r}: allowed: a probability from 0 to 1")
+    seed = check_seed(seed)
     tried = tuple(indicators_to_try or DEFAULT_TRIED)
     for ind in tried:
         if ind not in IMPROVABLE:

@@ -116,6 +116,13 @@ def _scenarios(items: Iterable[Scenario | str | Path]) -> tuple[Scenario, ...]:
     return out
 
 
+def check_seed(seed: object) -> int:
+    """``seed`` as the random generators take it: a whole number >= 0, else a clear error."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise BoligmonitorError(f"seed {seed!r}: allowed: a whole number >= 0")
+    return int(seed)
+
+
 def rules_for(explicit: RuleSet | None, year: int, requested: bool = True) -> RuleSet | None:
     """The rule set of ``year``: the explicit one (where it governs, or asked for), else the
     bundled one (as :func:`~boligmonitor.criteria.assess` chooses)."""
@@ -246,9 +253,10 @@ def outlook(
 
     Raises
     ------
-    DataValidationError, RuleSetError, ScenarioError
-        Bad tables, no rule set for a list year, or a bad scenario.
+    BoligmonitorError, DataValidationError, RuleSetError, ScenarioError
+        Bad draws or seed, bad tables, no rule set for a list year, or a bad scenario.
     """
+    seed = check_seed(seed)
     chosen = _scenarios(scenarios)  # a bad scenario file is refused before any work
     prep = prepare(indicators, references, memberships, list_years=list_years, draws=draws,
                    rules=rules, options=options, validate=validate,

@@ -20,11 +20,13 @@ def probability_text(p: float, lang: str = "da", *, short: bool = False) -> str:
     if p is None or p != p:
         return label("text.suppressed", lang)
     suffix = "_short" if short else ""
-    if 0 < p < 0.005:
+    shown = percent(p, 0, lang)
+    # Decided by the formatter's own rounding (half to even: 0.5 % reads "0", 99.5 % "100").
+    if p > 0 and shown == percent(0.0, 0, lang):
         return label(f"outlook.below_1{suffix}", lang)
-    if 0.995 < p < 1:
+    if p < 1 and shown == percent(1.0, 0, lang):
         return label(f"outlook.above_99{suffix}", lang)
-    return percent(p, 0, lang)
+    return shown
 
 
 def category_text(cat: str | None, lang: str = "da") -> str:

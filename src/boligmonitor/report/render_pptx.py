@@ -5,7 +5,7 @@ python-pptx, 16:9. Every slide carries the example-data mark when the example da
 Text is set as text runs (never fields or formulas), so input text stays inert; characters the
 file format forbids (control characters) or that would reorder the slide's text (bidi
 overrides) are made visible first (:func:`~boligmonitor.report.safe_text.visible`). Dates and zip
-entries are pinned (:func:`~boligmonitor.report.zipfix.pin_zip`): the same content gives the
+entries are pinned (:func:`~boligmonitor.io.zipfix.pin_zip`): the same content gives the
 same bytes.
 """
 
@@ -18,11 +18,11 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Pt
 
+from boligmonitor.io.zipfix import pin_zip
 from boligmonitor.labels import label, label_n
 from boligmonitor.report.content import SUPPRESSED, ReportContent
 from boligmonitor.report.render_html import png_size
 from boligmonitor.report.safe_text import visible
-from boligmonitor.report.zipfix import pin_zip
 
 WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # 16:9, 13.333 x 7.5 in
 MARGIN = Emu(457200)  # 0.5 in
@@ -77,6 +77,8 @@ def _outlook_slide(slide, c: ReportContent, images: dict[str, bytes], number: in
     _mark(slide, c, number)
     top = Emu(1100000)
     notes = list(o.notes[:1])
+    if len(o.notes) > 1:  # the verdict ends "Why:"; its reasons are the report's, not the slide's
+        notes = [f"{o.notes[0]} {c.t('outlook_slide_why').format(section=c.t('sec_outlook'))}"]
     if o.table is not None:
         t = o.table
         rows = len(t.rows) + 1

@@ -21,9 +21,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from boligmonitor.io.writers import set_text_cell
+from boligmonitor.io.zipfix import pin_zip
 from boligmonitor.report.build import MISSING, SUPPRESSED, VALUE, ReportContent, Shown, Table
 from boligmonitor.report.safe_text import visible
-from boligmonitor.report.zipfix import pin_zip
 
 NUMBER_FORMATS = {
     "dkk": '#,##0 "kr."',

@@ -1,8 +1,9 @@
 """Byte-stable Office files: rewrite an OOXML zip with pinned dates.
 
 openpyxl stamps the save time into ``docProps/core.xml`` and zipfile stamps every entry with
-the clock; both are replaced here by the report's own date, so the same content gives the same
-bytes. Entry order and content are otherwise kept as written.
+the clock; both are replaced here by a given date (the report's own date; for a result table,
+:data:`TABLE_DATE`), so the same content gives the same bytes. Entry order and content are
+otherwise kept as written.
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ import zipfile
 _CORE_DATES = re.compile(
     rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)"
 )
+
+
+# The date of a result table's workbook (boligmonitor ... --out F.xlsx): the earliest a zip entry
+# can hold. The table's content, not the time it was written, decides its bytes.
+TABLE_DATE = "1980-01-01"
 
 
 def pin_zip(data: bytes, date: str) -> bytes:
