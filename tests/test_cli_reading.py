@@ -143,3 +143,21 @@ def test_the_one_line_summaries_speak_english_when_asked(docs_run):
     assert all(line.startswith("wrote ") for line in out[1:])
     assert all(line.startswith("warning: ") for line in err)
     assert "områder" not in " ".join(out + err)
+
+
+def test_init_and_outlook_speak_the_same_language_as_the_other_commands(tmp_path, capsys):
+    from boligmonitor.cli import main
+
+    assert main(["init", str(tmp_path / "p")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("skrev ") and out[-1].startswith("næste skridt: læg jeres filer i ")
+    assert main(["init", str(tmp_path / "p")]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith(": allerede komplet, intet skrevet")
+    table = tmp_path / "outlook.csv"
+    assert main(["outlook", "--draws", "20", "--list-years", "2026-2026",
+                 "--out", str(table)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == f"skrev {table}"
+    assert main(["outlook", "--draws", "20", "--list-years", "2026-2026", "--lang", "en",
+                 "--out", str(tmp_path / "o.csv")]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("wrote ")

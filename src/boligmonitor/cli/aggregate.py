@@ -7,8 +7,10 @@ import argparse
 
 from boligmonitor.cli.common import (
     Handler,
+    add_lang_argument,
     echo,
 )
+from boligmonitor.labels import label
 
 
 def add_parser(sub: argparse._SubParsersAction) -> Handler:
@@ -34,6 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> Handler:
     p.add_argument("--threads", type=int, default=2, help="DuckDB threads (default: %(default)s)")
     p.add_argument("--no-unique-check", action="store_true",
                    help="skip the check that each person appears once per data year")
+    add_lang_argument(p)
     return run
 
 
@@ -49,5 +52,5 @@ def run(args: argparse.Namespace) -> int:
         check_unique=not args.no_unique_check,
     )
     for path in aggregate_files(args.persons, args.addresses, args.out, options):
-        echo(f"wrote {path}")
+        echo(label("cli.wrote", args.lang or "da").format(path=path))
     return 0

@@ -7,8 +7,10 @@ import argparse
 
 from boligmonitor.cli.common import (
     Handler,
+    add_lang_argument,
     echo,
 )
+from boligmonitor.labels import label
 
 
 def add_parser(sub: argparse._SubParsersAction) -> Handler:
@@ -24,6 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> Handler:
                    help="also put the worked example's files in data/raw (the example areas as "
                    "a Danish export, their reference values and published lists; invented "
                    "figures, marked Eksempeldata in every output)")
+    add_lang_argument(p)
     return run
 
 
@@ -31,17 +34,17 @@ def run(args: argparse.Namespace) -> int:
     from boligmonitor.project import init_project
 
     result = init_project(args.dir, example=args.example)
+    lang = args.lang or "da"
     for path in result.written:
-        echo(f"wrote {path}")
+        echo(label("cli.wrote", lang).format(path=path))
     for path in result.kept:
-        echo(f"kept {path} (exists)")
+        echo(label("cli.kept", lang).format(path=path))
     if not result.written:
-        echo(f"{result.root}: complete already, nothing written")
+        echo(label("cli.init_complete", lang).format(root=result.root))
     elif args.example:
-        echo(f"next, in {result.root}: `boligmonitor ingest` and `boligmonitor report` (the "
-             "example's invented figures; replace the files in data/raw with yours)")
+        echo(label("cli.init_next_example", lang).format(root=result.root))
     else:
-        echo(f"next: put your files in {result.root / 'data' / 'raw'}, name them in "
-             f"{result.root / 'boligmonitor.toml'}, then in {result.root}: "
-             "`boligmonitor ingest` and `boligmonitor report` (see its README.md)")
+        echo(label("cli.init_next", lang).format(
+            raw=result.root / "data" / "raw", config=result.root / "boligmonitor.toml",
+            root=result.root))
     return 0

@@ -8,12 +8,15 @@ import argparse
 from boligmonitor.cli.common import (
     Handler,
     add_data_arguments,
+    add_lang_argument,
     echo,
     list_years,
     load_dataset,
     min_cell_setting,
+    setting,
 )
 from boligmonitor.errors import BoligmonitorError
+from boligmonitor.labels import label, label_n
 
 
 def add_parser(sub: argparse._SubParsersAction) -> Handler:
@@ -36,8 +39,7 @@ def add_parser(sub: argparse._SubParsersAction) -> Handler:
     p.add_argument("--rules", help="bundled rule set id (2010, 2013, 2018, 2021) or a rule file")
     p.add_argument("--out", help="the probabilities as a tidy table: area_id, area_name, "
                    "list_year, category, probability, scenario (.csv, .parquet, .xlsx)")
-    p.add_argument("--lang", choices=("da", "en"), default="da",
-                   help="language of what is printed (default: %(default)s)")
+    add_lang_argument(p)
     p.add_argument("--min-cell", type=int, default=None, metavar="N",
                    help="disclosure control: suppress the probabilities that would give a "
                    "count below N back (default 5; 0 turns it off, for internal analysis only)")
@@ -72,16 +74,20 @@ def run(args: argparse.Namespace) -> int:
     if min_cell > 0:
         result = suppress_outlook(result, data.indicators, data.references, data.memberships,
                                   min_cell)
-    for line in summary_lines(result, lang=args.lang, is_example=data.is_example):
+    lang = setting(args, "lang", "da")
+    for line in summary_lines(result, lang=lang, is_example=data.is_example):
         echo(line)
     if args.out:
         table = tidy_probabilities(result, is_example=data.is_example)
-        echo(f"wrote {write_table(table, args.out)}")
+        echo(label("cli.wrote", lang).format(path=write_table(table, args.out)))
     if args.charts:
         from boligmonitor.io.figures import FORMATS, save_figures
         from boligmonitor.plots import outlook_charts
 
-        figures = outlook_charts(result, lang=args.lang, is_example=data.is_example)
+        figures = outlook_charts(result, lang=lang, is_example=data.is_example)
         paths = save_figures(figures, args.charts, args.formats or FORMATS)
-        echo(f"wrote {len(paths)} files ({len(figures)} charts) to {args.charts}")
+        echo(label("cli.plot_summary", lang).format(
+            files=label_n("cli.files", len(paths), lang).format(n=len(paths)),
+            charts=label_n("cli.charts", len(figures), lang).format(n=len(figures)),
+            out=args.charts))
     return 0
