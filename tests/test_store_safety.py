@@ -123,6 +123,24 @@ def test_the_next_ingest_removes_what_a_killed_ingest_left_and_nothing_else(tmp_
     assert len(bm.read_processed(store).indicators) == len(example.indicators)
 
 
+def test_an_ingest_removes_only_its_own_stale_tables_not_a_users_look_alikes(tmp_path, example):
+    a, b = _split_by_area(example, tmp_path)
+    store = tmp_path / "processed"
+    bm.ingest(a, store)
+    (old,) = [p.name for p in store.glob("indicators-*.parquet")]
+    # A user's files that share the store's prefix and suffix, but not its names.
+    mine = ["indicators-backup.parquet", "references-2019-copy.parquet",
+            "indicators-ABCDEF123456.parquet", "indicators-0123456789ab.parquet.bak"]
+    for name in mine:
+        (store / name).write_text("mine")
+    bm.ingest(b, store)  # the indicators table changes: its previous file is stale
+    names = {p.name for p in store.iterdir()}
+    assert old not in names
+    assert set(mine) <= names
+    assert all((store / n).read_text() == "mine" for n in mine)
+    assert len(bm.read_processed(store).indicators) == len(example.indicators)
+
+
 def test_a_name_that_contradicts_the_store_names_the_incoming_file_and_both_values(
         tmp_path, example):
     bm.ingest(bm.example_files()["indicators"], tmp_path / "p")

@@ -417,8 +417,11 @@ def _merge(parsed: list[pd.DataFrame], processed_dir: Path,
     manifest["tables"] = entries
     text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     write_atomic(processed_dir / MANIFEST, text.encode("utf-8"))
+    # Only the store's own table files (<layout>-<12 hex>.parquet): a user's
+    # indicators-backup.parquet beside them is not the store's to delete.
     referenced = {e["file"] for e in entries.values()}
     for stale in processed_dir.glob("*-*.parquet"):
-        if stale.name not in referenced and stale.name.split("-")[0] in LAYOUT_NAMES:
+        if stale.name not in referenced and _STORE_FILE.match(stale.name) \
+                and stale.is_file() and not stale.is_symlink():
             stale.unlink(missing_ok=True)
     return result
