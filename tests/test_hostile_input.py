@@ -120,6 +120,43 @@ def test_an_error_value_is_rejected_unless_declared_missing(example, tmp_path):
     assert np.isnan(table.loc[1, "mean_gross_income_15_64"])
 
 
+# --- item 15: a bad value in a column that must have one is reported once, as what it holds --
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("Infinity", "not a finite number"), ("1e999", "not a finite number"),
+    ("0,0084", "not a number"), ("=A1", "not a number"),
+])
+def test_a_bad_value_in_a_required_column_is_one_problem_not_also_an_empty_cell(
+        tmp_path, text, problem):
+    path = tmp_path / "refs.csv"
+    path.write_text("year,scope,indicator,value,source\n"
+                    f'2021,national,share_convicted_18plus,"{text}",s\n', encoding="utf-8")
+    problems = _problems(path)
+    assert list(problems["problem"]) == [problem]
+    assert problems.loc[0, "value"] == text and problems.loc[0, "column"] == "value"
+
+
+def test_a_year_that_is_not_a_number_is_one_problem_with_a_years_advice(tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text(MEMBERSHIPS + "x,20x1,udsat_boligomraade,s\ny,2021.5,udsat_boligomraade,s\n"
+                    "z,,udsat_boligomraade,s\n", encoding="utf-8")
+    problems = _problems(path)
+    assert list(zip(problems["row"], problems["problem"], strict=True)) == [
+        (2, "not a number"), (3, "a year must be a whole number"),
+        (4, "empty cell in a column that must have a value")]
+    assert problems.loc[0, "allowed"] == "a whole year, such as 2021"  # no advice on percent
+
+
+def test_check_table_reports_an_infinite_required_value_once(example):
+    refs = example.references.copy()
+    refs.attrs = {}
+    refs.loc[0, "value"] = np.inf
+    with pytest.raises(bm.DataValidationError) as info:
+        bm.check_table(refs, "references")
+    assert list(info.value.problems["problem"]) == ["not a finite number"]
+
+
 # --- item 12: workbooks bounded before they are read ----------------------------------------
 
 

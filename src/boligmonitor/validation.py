@@ -42,6 +42,8 @@ from boligmonitor.schemas import (
 #: Default tolerance when a share and its counts are both given: half of 0.1 percentage point,
 #: the rounding of shares published with one decimal in percent.
 SHARE_TOLERANCE = 0.0005
+#: The problem of an empty cell in a column that must have a value.
+EMPTY_REQUIRED = "empty cell in a column that must have a value"
 
 _ALLOWED_TEXT = {
     "region": REGIONS,
@@ -138,13 +140,16 @@ def table_problems(
         vals = df[column] if values is None else values
         out.append(_rows(df, mask, rows, source, column, vals, problem, allowed))
 
-    # A value that is not finite is reported once, here; every later check sees it as missing.
+    # A value that is not finite is reported once, here; every later check sees it as missing
+    # (and the check of required columns does not call it empty).
+    non_finite: dict[str, pd.Series] = {}
     for col in LAYOUTS[layout]:
         is_measure = col.kind in NUMERIC_KINDS or col.kind == "year"
         if col.name in df.columns and is_measure and pd.api.types.is_numeric_dtype(df[col.name]):
             infinite = df[col.name].notna() & ~np.isfinite(df[col.name].astype("float64"))
             if infinite.any():
                 add(infinite, col.name, "not a finite number", "a finite number")
+                non_finite[col.name] = infinite
                 df = df.copy()
                 df[col.name] = df[col.name].where(~infinite)
 
@@ -153,7 +158,10 @@ def table_problems(
             continue
         s = df[col.name]
         if not col.nullable:
-            add(s.isna(), col.name, "empty cell in a column that must have a value")
+            empty = s.isna()
+            if col.name in non_finite:
+                empty &= ~non_finite[col.name]
+            add(empty, col.name, EMPTY_REQUIRED)
         is_measure = col.kind in NUMERIC_KINDS or col.kind == "year"
         if is_measure and pd.api.types.is_numeric_dtype(s):
             bound = _upper_bound(col)

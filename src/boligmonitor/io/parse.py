@@ -20,7 +20,12 @@ from boligmonitor.io.mapping import DEFAULT_UNIT, UNITS, Mapping
 from boligmonitor.io.problems import file_error, problem_row
 from boligmonitor.io.workbook import UnreadableCell
 from boligmonitor.schemas import LAYOUTS, NUMERIC_KINDS, SHARE_COUNTS, TEXT_KINDS, Column
-from boligmonitor.validation import SHARE_TOLERANCE, table_problems, table_warnings
+from boligmonitor.validation import (
+    EMPTY_REQUIRED,
+    SHARE_TOLERANCE,
+    table_problems,
+    table_warnings,
+)
 
 
 def detect_layout(headers: list[str]) -> str | None:
@@ -153,6 +158,9 @@ def _parse_year(raw: pd.Series, col: Column, m: Mapping, file: str,
                 rows: pd.Series) -> tuple[pd.Series, list[dict]]:
     nums, problems = _parse_numeric(raw, Column(col.name, "count"), Mapping(
         decimal=m.decimal, na_values=m.na_values), file, rows)
+    for p in problems:  # a year is no percent: the numbers' advice about units does not apply
+        if p["problem"] == "not a number":
+            p["allowed"] = "a whole year, such as 2021"
     whole = nums.isna() | (nums == np.floor(nums))
     for idx in nums.index[~whole]:
         problems.append(problem_row(file, "a year must be a whole number", row=rows[idx],
@@ -258,9 +266,17 @@ def parse_table(
         if share in out.columns and share not in present and num in present and den in present:
             with np.errstate(divide="ignore", invalid="ignore"):
                 out[share] = (out[num] / out[den]).where(out[den] > 0)
-    # Cells that failed to parse are NaN here, so the content checks report each cell once.
+    # Cells that failed to parse are NaN here, so the content checks report each cell once;
+    # in a column that must have a value, such a cell is reported as what it holds ('20x1',
+    # 'inf', a formula never calculated), not again as an empty cell.
     content = table_problems(out, layout, source=file, rows=rows,
                              share_tolerance=share_tolerance)
+    if problems and len(content):
+        failed = {(p["row"], p["column"]) for p in problems if not pd.isna(p["row"])}
+        again = content["problem"].eq(EMPTY_REQUIRED) & pd.Series(
+            [(r, c) in failed for r, c in zip(content["row"], content["column"], strict=True)],
+            index=content.index)
+        content = content[~again]
     all_problems = pd.concat([pd.DataFrame(problems, columns=content.columns), content],
                              ignore_index=True) if problems else content
     if len(all_problems):
