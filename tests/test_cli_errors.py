@@ -80,6 +80,40 @@ def test_an_unreadable_path_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch
     assert str(target) in line and "Permission denied" in line
 
 
+def test_a_refused_write_names_the_file_asked_for_not_its_temporary_file(
+        tmp_path, capsys, monkeypatch):
+    target = tmp_path / "out.csv"
+
+    def refused(*, prefix, suffix, dir):
+        # As tempfile.mkstemp does: the error names the temporary file it tried to create.
+        raise PermissionError(13, "Permission denied",
+                              os.path.join(dir, f"{prefix}abcd1234{suffix}"))
+
+    import boligmonitor.io.atomic as atomic
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", refused)
+    assert main(["assess", "--list-year", "2021", "--out", str(target)]) == 2
+    assert _one_error_line(capsys) == f"error: {target}: Permission denied"
+
+
+@pytest.mark.parametrize("args, says", [
+    (["assess", "--list-year", "2021", "--out", "FILE/x.csv"], "FILE is a file, not a directory"),
+    (["plot", "--out", "FILE", "--format", "png"], "--out FILE: a file, not a folder"),
+    (["outlook", "--charts", "FILE", "--draws", "5"], "--charts FILE: a file, not a folder"),
+    (["ingest", "EXAMPLE", "--processed", "FILE"], "FILE: the processed directory is a file"),
+])
+def test_a_file_where_a_folder_is_wanted_is_named_before_any_work(tmp_path, capsys, args, says):
+    file = tmp_path / "notes.txt"
+    file.write_text("mine", encoding="utf-8")
+    example = str(bm.example_files()["indicators"])
+    args = [example if a == "EXAMPLE" else a.replace("FILE", str(file)) for a in args]
+    assert main(args) == 2
+    cap = capsys.readouterr()
+    assert cap.out == ""  # refused before anything was scored or drawn
+    assert says.replace("FILE", str(file)) in cap.err and len(cap.err.strip().splitlines()) == 1
+    assert file.read_text(encoding="utf-8") == "mine"
+
+
 def test_debug_shows_the_traceback_of_a_user_error(capsys):
     with pytest.raises(bm.BoligmonitorError):
         main(["--debug", "assess", "--list-years", "2025-2020"])

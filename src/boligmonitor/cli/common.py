@@ -106,6 +106,14 @@ def list_years(args: argparse.Namespace) -> list[int] | None:
     return years
 
 
+def check_folder(folder: str, option: str) -> None:
+    """Refuse, before any work, a folder to write into that is a file."""
+    from pathlib import Path
+
+    if Path(folder).exists() and not Path(folder).is_dir():
+        raise BoligmonitorError(f"{option} {folder}: a file, not a folder to write into")
+
+
 def check_governed(years: list[int], rules: str | None) -> None:
     """Say, in the command line's words, which list year no bundled rule set governs."""
     if rules is not None:

@@ -9,6 +9,7 @@ from boligmonitor.cli.common import (
     Handler,
     add_data_arguments,
     add_lang_argument,
+    check_folder,
     echo,
     list_years,
     load_dataset,
@@ -58,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.out:
         check_table_path(args.out)
+    if args.charts:
+        check_folder(args.charts, "--charts")
     min_cell = min_cell_setting(args)
     draws = DEFAULT_DRAWS if args.draws is None else args.draws
     if draws < 1:

@@ -9,6 +9,7 @@ from boligmonitor.cli.common import (
     Handler,
     add_data_arguments,
     check_fed,
+    check_folder,
     check_governed,
     current_project,
     echo,
@@ -67,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         plan_period = project.plan.period if project is not None else EXAMPLE_PLAN_PERIOD
     out = args.out or (str(project.figures) if project is not None else "figures")
+    check_folder(out, "--out")
     if args.list_year is not None:
         check_governed([args.list_year], args.rules)
     data = load_dataset(args)

@@ -52,7 +52,10 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], object], *,
     """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=directory)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=directory)
+    except OSError as exc:
+        raise _naming(exc, path) from exc
     tmp = Path(name)
     try:
         if callable(data):
@@ -66,10 +69,21 @@ def write_atomic(path: str | Path, data: bytes | Callable[[Path], object], *,
                     os.fsync(fh.fileno())
         os.chmod(tmp, file_mode())
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _naming(exc, path) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """The error ``exc`` about the file the caller asked for, not the temporary file next to it
+    (a user who may not write into a folder is told the name they gave)."""
+    if exc.errno is None:
+        return exc
+    return OSError(exc.errno, exc.strerror, str(path))  # the subclass follows the errno
 
 
 def leftover_target(name: str) -> str | None:

@@ -321,6 +321,9 @@ def ingest(
         raise DataValidationError(pd.concat(problems, ignore_index=True),
                                   source=", ".join(map(str, files)))
 
+    if processed_dir.exists() and not processed_dir.is_dir():
+        raise DataSourceError(f"{processed_dir}: the processed directory is a file, not a "
+                              "directory")
     created = not processed_dir.exists()
     try:
         processed_dir.mkdir(parents=True, exist_ok=True)

@@ -170,6 +170,8 @@ def check_table_path(path: str | Path) -> Path:
             f"cannot write {path}: unknown format {suffix!r} (allowed: {', '.join(FORMATS)})"
         )
     directory = path.parent if str(path.parent) else Path(".")
+    if directory.exists() and not directory.is_dir():
+        raise ReportError(f"cannot write {path}: {directory} is a file, not a directory")
     if not directory.is_dir():
         raise ReportError(f"cannot write {path}: directory {directory} does not exist")
     if path.is_dir():
