@@ -148,3 +148,30 @@ def test_any_workbook_cells_give_a_table_or_a_validation_error(cells):
         wb.save(path)
         code, _, err = _run(["validate", str(path), "--sheet", "Data"])
         _assert_clean_exit(code, err)
+
+
+ADDRESSES_CSV = ("address_id,area_id,valid_from_year,valid_to_year,area_name,municipality,"
+                 "region\n1,A1,2020,,Område Øst,Viborg,Midtjylland\n")
+PERSONS_HEADER = b"person_id,year,address_id,age,origin,country,gross_income\n"
+
+
+@fuzz(25)
+@given(data=st.binary(max_size=300), suffix=st.sampled_from([".csv", ".parquet"]),
+       head=st.sampled_from([b"", b"PAR1", PERSONS_HEADER, b"\xff\xfe"]))
+def test_cli_aggregate_on_any_bytes_exits_with_one_line_and_writes_nothing(data, suffix, head):
+    with tempfile.TemporaryDirectory() as d:
+        d = Path(d)
+        persons = d / f"persons{suffix}"
+        persons.write_bytes(head + data + (b"PAR1" if suffix == ".parquet" else b""))
+        addresses = d / "addresses.csv"
+        addresses.write_text(ADDRESSES_CSV, encoding="utf-8")
+        code, _, err = _run(["aggregate", str(persons), "--addresses", str(addresses),
+                             "--out", str(d / "out")])
+        _assert_clean_exit(code, err)
+        assert code == 2
+        # DuckDB's own errors run over many lines (the SQL it ran, its CSV sniffer's
+        # settings): one line per error here, as for every other command.
+        if "cannot read persons" in err:
+            assert len(err.strip().splitlines()) == 1, err
+            assert "LINE 1" not in err and "DESCRIBE" not in err
+        assert not (d / "out").exists()

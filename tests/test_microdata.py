@@ -450,6 +450,27 @@ def test_the_command_line_turns_bad_input_into_exit_code_2(tmp_path, capsys):
     assert not (tmp_path / "out" / "indicators.parquet").exists()
 
 
+@pytest.mark.parametrize("name, content, says", [
+    ("persons.parquet", b"PAR1 not a parquet file PAR1", "cannot read persons"),
+    ("persons.csv", b"person_id,year\n1,2023\n\xff\xfe\x00,\x81\n", "not utf-8 encoded"),
+])
+def test_a_file_duckdb_cannot_read_is_one_line_and_exit_2(tmp_path, capsys, name, content,
+                                                          says):
+    from boligmonitor.cli import main
+
+    persons = tmp_path / name
+    persons.write_bytes(content)
+    addresses = tmp_path / "addresses.parquet"
+    ADDRESSES.to_parquet(addresses, index=False)
+    code = main(["aggregate", str(persons), "--addresses", str(addresses), "--out",
+                 str(tmp_path / "out")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err  # not DuckDB's SQL and sniffer settings
+    assert err.startswith(f"error: {persons}: cannot read persons") and says in err
+    assert not (tmp_path / "out").exists()
+
+
 def test_an_area_region_that_is_not_one_of_the_five_is_an_error():
     addr = ADDRESSES.copy()
     addr["region"] = addr["region"].replace("Midtjylland", "Jylland")

@@ -44,7 +44,7 @@ from boligmonitor.microdata.checks import (
     validate_persons,
 )
 from boligmonitor.microdata.layout import ADDRESSES, PERSONS
-from boligmonitor.microdata.relation import MAX_EXAMPLES, Relation, Source
+from boligmonitor.microdata.relation import MAX_EXAMPLES, Relation, Source, duckdb_message
 from boligmonitor.microdata.sql import (
     COUNTS,
     REFERENCES_SQL,
@@ -160,7 +160,8 @@ def aggregate(
                 + partial_sql(prel, key_cast, options, summary_columns(checks))
             )
         except duckdb.Error as exc:
-            raise DataSourceError(f"{prel.label}: cannot aggregate persons: {exc}") from exc
+            raise DataSourceError(f"{prel.label}: cannot aggregate persons: "
+                                  f"{duckdb_message(exc)}") from exc
         validate_persons(con, prel, checks)
         if options.check_unique:
             check_unique(con, prel)

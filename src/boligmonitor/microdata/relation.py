@@ -26,6 +26,13 @@ Source = str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | pd.DataFram
 MAX_EXAMPLES = 20
 
 
+def duckdb_message(exc: BaseException) -> str:
+    """DuckDB's error as one line: its first paragraph, without the SQL it quotes and the
+    settings of its CSV sniffer that follow (the command line prints one line per error)."""
+    paragraph = str(exc).strip().split("\n\n", 1)[0]
+    return "; ".join(line.strip() for line in paragraph.splitlines() if line.strip())
+
+
 def _paths(source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:
     """Expand files, directories (their ``*.parquet``) and glob patterns, in a stable order."""
     items = [source] if isinstance(source, str | os.PathLike) else list(source)
@@ -95,7 +102,8 @@ class Relation:
                 con.execute(f"DESCRIBE {self.sql}")
             except duckdb.Error as exc:
                 where = ", ".join(self.files)
-                raise DataSourceError(f"{where}: cannot read {name}: {exc}") from exc
+                raise DataSourceError(f"{where}: cannot read {name}: {duckdb_message(exc)}"
+                                      ) from exc
             names = [Path(f).name for f in self.files]
             shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
             self.label = shown
