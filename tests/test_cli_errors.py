@@ -114,6 +114,15 @@ def test_a_file_where_a_folder_is_wanted_is_named_before_any_work(tmp_path, caps
     assert file.read_text(encoding="utf-8") == "mine"
 
 
+@pytest.mark.parametrize("content", [b"\xad\xff rules", "regime = 'ø'".encode("cp1252")])
+def test_a_rule_file_that_is_not_utf8_is_one_line_and_exit_2(tmp_path, capsys, content):
+    rules = tmp_path / "rules.toml"
+    rules.write_bytes(content)
+    assert main(["assess", "--rules", str(rules)]) == 2
+    line = _one_error_line(capsys)
+    assert str(rules) in line and "not UTF-8" in line
+
+
 def test_debug_shows_the_traceback_of_a_user_error(capsys):
     with pytest.raises(bm.BoligmonitorError):
         main(["--debug", "assess", "--list-years", "2025-2020"])

@@ -216,3 +216,33 @@ def test_a_store_the_user_may_not_write_is_one_clear_line_and_exit_2(
     err = capsys.readouterr().err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert "Permission denied" in err and str(store) in err
+
+
+@pytest.mark.parametrize("damage", [
+    "[]", '{"format": 1}', '{"format": 1, "tables": [], "sources": 3}',
+    '{"format": 1, "tables": {"indicators": {"file": "../outside.parquet", "rows": 1}}, '
+    '"sources": []}',
+    '{"format": 1, "tables": {}, "sources": [{"name": "x.csv"}]}',
+    "PARQUET:garbage", "PARQUET:other columns",
+])
+def test_a_damaged_store_is_one_clear_line_and_exit_2(tmp_path, capsys, damage):
+    store = tmp_path / "processed"
+    bm.ingest(bm.example_files()["indicators"], store)
+    # A file outside the store that a hand-edited manifest points at: never read.
+    pd.DataFrame({"x": [1]}).to_parquet(tmp_path / "outside.parquet")
+    if damage.startswith("PARQUET:"):
+        (table,) = store.glob("indicators-*.parquet")
+        if damage.endswith("garbage"):
+            table.write_bytes(b"not parquet")
+        else:
+            pd.DataFrame({"x": [1]}).to_parquet(table)
+    else:
+        (store / "manifest.json").write_text(damage, encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in store.iterdir()}
+    for argv in (["assess", "--processed", str(store)],
+                 ["ingest", str(bm.example_files()["references"]), "--processed", str(store)]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+        assert "damaged processed data" in err and "ingest the raw files again" in err
+    assert {p.name: p.read_bytes() for p in store.iterdir()} == before

@@ -125,12 +125,39 @@ def read_manifest(processed_dir: str | Path) -> dict:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DataSourceError(f"{path}: not a valid manifest: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise _damaged(path, "not a JSON object")
     if manifest.get("format") != MANIFEST_FORMAT:
         raise DataSourceError(
             f"{path}: manifest format {manifest.get('format')!r}; this version reads "
             f"{MANIFEST_FORMAT}"
         )
+    _check_manifest(manifest, path)
     return manifest
+
+
+def _damaged(path: Path, why: str) -> DataSourceError:
+    return DataSourceError(
+        f"{path}: damaged processed data ({why}); ingest the raw files again into a new "
+        "processed directory")
+
+
+def _check_manifest(manifest: dict, path: Path) -> None:
+    """Check the parts of a manifest the store reads: a damaged or hand-edited manifest is one
+    clear error, and a table file is always one of the store's own, in its directory."""
+    tables, sources = manifest.get("tables"), manifest.get("sources")
+    if not isinstance(tables, dict) or not isinstance(sources, list):
+        raise _damaged(path, "its tables or its sources are missing")
+    for layout, entry in tables.items():
+        file = entry.get("file") if isinstance(entry, dict) else None
+        if (layout not in LAYOUT_NAMES or not isinstance(file, str) or file == MANIFEST
+                or not _STORE_FILE.match(file) or not file.startswith(f"{layout}-")):
+            raise _damaged(path, f"its entry for the table {layout!r} is not one it writes")
+    needed = {*SOURCE_COLUMNS, "rows_current"}
+    for record in sources:
+        if not isinstance(record, dict) or not needed <= set(record) \
+                or not isinstance(record["rows_current"], int):
+            raise _damaged(path, "a source's record is incomplete")
 
 
 def _read_current(processed_dir: Path, manifest: dict) -> dict[str, pd.DataFrame]:
@@ -139,7 +166,12 @@ def _read_current(processed_dir: Path, manifest: dict) -> dict[str, pd.DataFrame
         path = processed_dir / entry["file"]
         if not path.is_file():
             raise DataSourceError(f"{path}: listed in {MANIFEST} but missing")
-        table = pd.read_parquet(path)
+        try:
+            table = pd.read_parquet(path)
+        except (pa.ArrowException, OSError) as exc:
+            raise _damaged(path, f"not a Parquet file the store wrote: {exc}") from None
+        if not {SOURCE_COL, *columns(layout)} <= set(table.columns):
+            raise _damaged(path, "its columns are not the store's")
         # Parquet gives text back as the default str dtype; the contract is "string".
         for col in table.columns:
             if spec_kind(layout, col) in TEXT_KINDS:

@@ -62,6 +62,9 @@ def load_rules(id_or_path: str | Path) -> RuleSet:
         )
     try:
         raw = tomllib.loads(path.read_text("utf-8"))
+    except UnicodeDecodeError:
+        raise RuleSetError(f"malformed rule file {path}: not UTF-8 text; save it as UTF-8"
+                           ) from None
     except tomllib.TOMLDecodeError as exc:
         raise RuleSetError(f"malformed rule file {path}: not valid TOML: {exc}") from None
     return parse_rules(raw, str(path))
