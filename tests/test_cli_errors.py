@@ -59,6 +59,41 @@ def test_a_list_year_the_data_or_the_law_cannot_give_is_one_line_and_exit_2(
     assert not (tmp_path / "figs").exists()
 
 
+@pytest.mark.parametrize("args, says", [
+    (["assess", "--list-year", "99999999999999999999"], "list years from 1990 to 2100"),
+    (["assess", "--list-years", "2021-9999999"], "list years from 1990 to 2100"),
+    (["outlook", "--list-years", "2026-3000"], "list years from 1990 to 2100"),
+    (["plot", "--list-year", "3000"], "list years from 1990 to 2100"),
+    (["plot", "--dpi", "100000"], "--dpi 100000: allowed: a whole number 50-1200"),
+    (["plot", "--dpi", "0"], "--dpi 0: allowed"),
+])
+def test_an_option_out_of_range_is_one_line_before_any_work(args, says, capsys, tmp_path):
+    if args[0] == "plot":
+        args = [*args, "--out", str(tmp_path / "figs"), "--format", "png"]
+    assert main(args) == 2
+    assert says in _one_error_line(capsys)
+    assert not (tmp_path / "figs").exists()
+
+
+def test_a_range_the_data_cannot_feed_names_the_years_as_a_span(capsys, recent_data):
+    assert main(["assess", "--list-years", "2020-2035", *recent_data]) == 2
+    assert "cannot feed list years 2028-2035:" in _one_error_line(capsys)
+
+
+def test_a_run_that_needs_more_memory_than_there_is_is_one_line(monkeypatch, capsys):
+    import boligmonitor.datasets as datasets
+
+    def too_big(self, **kwargs):
+        raise MemoryError("Unable to allocate 18.2 TiB for an array")
+
+    monkeypatch.setattr(datasets.Dataset, "outlook", too_big)
+    assert main(["outlook", "--draws", "100000000000"]) == 2
+    line = _one_error_line(capsys)
+    assert "not enough memory" in line and "18.2 TiB" in line and "--draws" in line
+    with pytest.raises(MemoryError):
+        main(["--debug", "outlook", "--draws", "100000000000"])
+
+
 def test_an_output_suffix_is_checked_before_any_work(capsys, tmp_path):
     assert main(["assess", "--list-year", "2021", "--out", str(tmp_path / "x.json")]) == 2
     cap = capsys.readouterr()

@@ -155,6 +155,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         echo("interrupted", err=True)
         return 130
+    except MemoryError as exc:
+        # Asked for more than the machine holds (outlook --draws, a huge --list-years range):
+        # one line, as for a user error; --debug shows where.
+        if args.debug:
+            raise
+        detail = str(exc).strip() or "MemoryError"
+        echo(f"error: not enough memory for this run ({detail}); ask for less, e.g. fewer "
+             "--draws or list years", err=True)
+        return 2
     except DataValidationError as exc:
         if args.debug:
             raise

@@ -88,8 +88,21 @@ def file_batches(args: argparse.Namespace, command: str) -> list[tuple[list, dic
     return batches
 
 
+#: The list years the command line accepts: a year outside cannot be a list of the law, and a
+#: range beyond them would be scored year by year for minutes (or overflow the engine).
+LIST_YEAR_BOUNDS = (1990, 2100)
+
+
+def check_year_bounds(option: str, first: int, last: int) -> None:
+    """Refuse list years outside :data:`LIST_YEAR_BOUNDS`, naming the option as given."""
+    low, high = LIST_YEAR_BOUNDS
+    if first < low or last > high:
+        raise BoligmonitorError(f"{option}: allowed: list years from {low} to {high}")
+
+
 def list_years(args: argparse.Namespace) -> list[int] | None:
     if args.list_year is not None:
+        check_year_bounds(f"--list-year {args.list_year}", args.list_year, args.list_year)
         years = [args.list_year]
     elif args.list_years is None:
         return None
@@ -101,6 +114,7 @@ def list_years(args: argparse.Namespace) -> list[int] | None:
         if int(first) > int(last):
             raise BoligmonitorError(f"--list-years {args.list_years!r}: the first year is after "
                                     f"the last (allowed: A-B with A <= B, e.g. 2018-2024)")
+        check_year_bounds(f"--list-years {args.list_years!r}", int(first), int(last))
         years = list(range(int(first), int(last) + 1))
     check_governed(years, args.rules)
     return years
@@ -130,6 +144,8 @@ def check_governed(years: list[int], rules: str | None) -> None:
 
 def check_fed(data, result, years: list[int], rules: str | None) -> None:
     """Raise if the data cannot feed a requested list year: no area is scored for it."""
+    from boligmonitor.formatting import years_text
+
     scored = set(result.areas["list_year"].astype(int))
     missing = [y for y in years if y not in scored]
     if not missing:
@@ -138,7 +154,7 @@ def check_fed(data, result, years: list[int], rules: str | None) -> None:
     span = (f"it feeds list years {feedable[0]}-{feedable[-1]}" if feedable
             else "it feeds no list year")
     what = "list year" if len(missing) == 1 else "list years"
-    raise BoligmonitorError(f"the data cannot feed {what} {', '.join(map(str, missing))}: "
+    raise BoligmonitorError(f"the data cannot feed {what} {years_text(missing)}: "
                             f"no area is scored for it ({span})")
 
 

@@ -11,6 +11,7 @@ from boligmonitor.cli.common import (
     check_fed,
     check_folder,
     check_governed,
+    check_year_bounds,
     current_project,
     echo,
     echo_missing_references,
@@ -69,7 +70,11 @@ def run(args: argparse.Namespace) -> int:
         plan_period = project.plan.period if project is not None else EXAMPLE_PLAN_PERIOD
     out = args.out or (str(project.figures) if project is not None else "figures")
     check_folder(out, "--out")
+    if args.dpi is not None and not 50 <= args.dpi <= 1200:
+        raise BoligmonitorError(f"--dpi {args.dpi}: allowed: a whole number 50-1200 "
+                                "(300: print)")
     if args.list_year is not None:
+        check_year_bounds(f"--list-year {args.list_year}", args.list_year, args.list_year)
         check_governed([args.list_year], args.rules)
     data = load_dataset(args)
     result = data.assess(rules=args.rules)
