@@ -64,7 +64,7 @@ def test_a_list_year_the_data_or_the_law_cannot_give_is_one_line_and_exit_2(
     (["assess", "--list-years", "2021-9999999"], "list years from 1990 to 2100"),
     (["outlook", "--list-years", "2026-3000"], "list years from 1990 to 2100"),
     (["plot", "--list-year", "3000"], "list years from 1990 to 2100"),
-    (["plot", "--dpi", "100000"], "--dpi 100000: allowed: a whole number 50-1200"),
+    (["plot", "--dpi", "100000"], "--dpi 100000: allowed: a whole number 10-1200"),
     (["plot", "--dpi", "0"], "--dpi 0: allowed"),
 ])
 def test_an_option_out_of_range_is_one_line_before_any_work(args, says, capsys, tmp_path):

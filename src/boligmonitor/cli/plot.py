@@ -70,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
         plan_period = project.plan.period if project is not None else EXAMPLE_PLAN_PERIOD
     out = args.out or (str(project.figures) if project is not None else "figures")
     check_folder(out, "--out")
-    if args.dpi is not None and not 50 <= args.dpi <= 1200:
-        raise BoligmonitorError(f"--dpi {args.dpi}: allowed: a whole number 50-1200 "
+    if args.dpi is not None and not 10 <= args.dpi <= 1200:
+        raise BoligmonitorError(f"--dpi {args.dpi}: allowed: a whole number 10-1200 "
                                 "(300: print)")
     if args.list_year is not None:
         check_year_bounds(f"--list-year {args.list_year}", args.list_year, args.list_year)
