@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import matplotlib as mpl
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -82,13 +83,22 @@ def _drawn_texts(fig: Figure, dpi: float = REPORT_DPI) -> list[tuple[str, object
     return out
 
 
+# A plan's target with area = "all": one target per plan area (every area of the long names),
+# the same value in the same year, so one point in the targets chart.
+PLAN_AREAS = ("viborg-vestervang", "viborg-ringparken", "viborg-klostervaenget",
+              "viborg-houlkaervaenget")
+TARGETS = pd.DataFrame([{"area_id": a, "indicator": "share_outside_work_education_18_64",
+                         "value": 0.35, "year": 2025, "direction": "below"}
+                        for a in PLAN_AREAS])
+
+
 def _board(data, lang: str = "da", dpi: float = REPORT_DPI, validate: bool = True) -> Board:
     result = data.assess(validate=validate)
     ew = data.early_warning(int(result.areas["list_year"].max()), validate=validate)
     shown, ind = plots.suppress_for_charts(result, data.indicators, 5)
     ew = plots.suppress_warning_for_charts(ew, data.indicators, 5)
     figures = plots.board_charts(shown, indicators=ind, warning=ew, lang=lang,
-                                 is_example=data.is_example)
+                                 is_example=data.is_example, targets=TARGETS)
     texts, caught, passes = {}, {}, {}
     for key, fig in figures.items():
         with warnings.catch_warnings(record=True) as w:
@@ -226,7 +236,8 @@ def test_a_hostile_name_is_drawn_as_plain_text_in_every_chart(hostile_board):
 def test_every_long_name_is_in_every_chart_of_its_board(long_names_board):
     figures = long_names_board.figures
     assert {"overview", "margins_2025", "trend_employment", "early_warning_2026",
-            "dashboard_viborg-ringparken", "raw_vs_averaged_viborg-ringparken"} <= set(figures)
+            "dashboard_viborg-ringparken", "raw_vs_averaged_viborg-ringparken",
+            "targets_share_outside_work_education_18_64"} <= set(figures)
     for key, texts in long_names_board.texts.items():
         drawn = " ".join(t for t, _ in texts).replace("\n", " ")
         # A chart of one area shows its own name; the others every area's.

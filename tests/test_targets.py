@@ -9,11 +9,12 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 import boligmonitor as bm
-from boligmonitor import plots
+from boligmonitor import plots, style
 from boligmonitor.labels import label
 from boligmonitor.targets import target_progress
 
@@ -128,6 +129,101 @@ def test_board_charts_add_one_targets_chart_per_indicator_only_when_a_plan_sets_
     assert not any(k.startswith("targets_") for k in plots.board_charts(res))
 
 
+# --- one look per area in every chart, and a target of several areas drawn once --------------
+
+# The plan's areas in the plan's order (not the ids'): a target with area = "all" is one target
+# per plan area, the same value in the same year.
+PLAN_AREAS = ("viborg-houlkaervaenget", "viborg-ellekonebakken", "viborg-vestervang")
+
+
+@pytest.fixture(scope="module")
+def board() -> dict[str, Figure]:
+    ds = bm.example_data()
+    t = _targets(*[(a, OUTSIDE, 0.35, 2025, "below") for a in PLAN_AREAS],
+                 ("viborg-vestervang", INCOME, 300_000, 2025, "above"))
+    return plots.board_charts(ds.assess(list_years=[2023, 2024]), indicators=ds.indicators,
+                              targets=t)
+
+
+def _look(fig: Figure, area_id: str) -> tuple[str, str, str]:
+    """The colour, marker and line style of an area's values in ``fig`` (the same in each
+    panel of a dashboard)."""
+    looks = {(matplotlib.colors.to_hex(a.get_color()), a.get_marker(), a.get_linestyle())
+             for a in _gid(fig, f"area:{area_id}") if isinstance(a, Line2D)}
+    (look,) = looks
+    return look
+
+
+def test_an_area_looks_the_same_in_the_trend_the_targets_and_its_dashboard(board):
+    trend = board["trend_employment"]
+    areas = sorted(a.get_gid().split(":", 1)[1] for a in trend.findobj(Line2D)
+                   if str(a.get_gid()).startswith("area:"))
+    assert len(areas) == 5 and len({_look(trend, a) for a in areas}) == 5
+    for aid in PLAN_AREAS:
+        look = _look(trend, aid)
+        assert _look(board[f"targets_{OUTSIDE}"], aid) == look, aid
+        assert _look(board[f"dashboard_{aid}"], aid) == look, aid
+        (path,) = _gid(board[f"targets_{OUTSIDE}"], f"target-path:{aid}")
+        assert matplotlib.colors.to_hex(path.get_color()) == look[0], aid
+    # An area alone in a targets chart is not blue for being the first: it keeps its look.
+    alone = _look(board[f"targets_{INCOME}"], "viborg-vestervang")
+    assert alone == _look(trend, "viborg-vestervang")
+    assert alone[0] != matplotlib.colors.to_hex(style.series_style(0)["color"])
+    (mark,) = _gid(board[f"targets_{INCOME}"], "target:viborg-vestervang")
+    assert matplotlib.colors.to_hex(mark.get_markeredgecolor()) == alone[0]
+
+
+def test_a_chart_of_some_areas_gives_each_its_look_among_all_the_datasets_areas():
+    ds = bm.example_data()
+    res = ds.assess(list_years=[2024])
+    vv = "viborg-vestervang"
+    every = plots.plot_trend(res, "employment")
+    alone = plots.plot_trend(res, "employment", areas=[vv])
+    target = plots.plot_targets(_targets((vv, OUTSIDE, 0.35, 2025, "below")), ds.indicators)
+    assert _look(alone, vv) == _look(every, vv) == _look(target, vv)
+    # The rule: the areas sorted by id, whatever order they are given in.
+    assert style.area_styles(["b", "c", "a"]) == style.area_styles(["a", "b", "c"])
+    assert style.area_styles(["b", "a"])["b"] == style.series_style(1)
+    assert style.area_styles(["b"], shown=["a", "b"])["a"] == style.series_style(1)
+
+
+def test_a_target_of_every_area_is_one_mark_in_no_areas_colour_labelled_once(board):
+    fig = board[f"targets_{OUTSIDE}"]
+    marks = [a for a in fig.findobj(Line2D) if str(a.get_gid()).startswith("target:")]
+    assert [m.get_gid() for m in marks] == ["target:all"]
+    assert list(marks[0].get_xdata()) == [2025] and list(marks[0].get_ydata()) == [0.35]
+    areas = {_look(fig, a)[0] for a in PLAN_AREAS}
+    assert matplotlib.colors.to_hex(marks[0].get_markeredgecolor()) not in areas
+    texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_gid() == "target-label"]
+    assert [t.get_text() for t in texts] == ["35,0 pct."]
+    assert matplotlib.colors.to_hex(texts[0].get_color()) not in areas
+
+
+def _label_boxes(fig: Figure) -> list:
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # the layout places the labels
+    renderer = canvas.get_renderer()
+    return [t.get_window_extent(renderer) for t in fig.findobj(matplotlib.text.Text)
+            if t.get_gid() == "target-label"]
+
+
+def test_targets_of_some_areas_share_a_mark_and_close_targets_labels_do_not_overlap():
+    ind = _indicators({"A": [0.41, 0.40, 0.39, 0.38, 0.37], "B": [0.40, 0.39, 0.39, 0.38, 0.38],
+                       "C": [0.36, 0.36, 0.35, 0.36, 0.36]})
+    t = _targets(("A", OUTSIDE, 0.35, 2025, "below"), ("B", OUTSIDE, 0.35, 2025, "below"),
+                 ("C", OUTSIDE, 0.351, 2025, "below"))
+    fig = plots.plot_targets(t, ind, plan_period=(2021, 2025))
+    assert sorted(a.get_gid() for a in fig.findobj(Line2D)
+                  if str(a.get_gid()).startswith("target:")) == ["target:A+B", "target:C"]
+    a, b = _label_boxes(fig)
+    assert a.y1 <= b.y0 or b.y1 <= a.y0, (a, b)
+    # Drawn into a caller's figure (not laid out by the package), apart too.
+    caller = Figure(figsize=(6.3, 3.4))
+    plots.plot_targets(t, ind, plan_period=(2021, 2025), ax=caller.add_subplot())
+    a, b = _label_boxes(caller)
+    assert a.y1 <= b.y0 or b.y1 <= a.y0, (a, b)
+
+
 # --- the report -------------------------------------------------------------------------------
 
 
@@ -163,4 +259,11 @@ def test_the_report_has_a_section_of_the_plans_targets_apart_from_the_criteria()
     assert [c.value for c in ws[3]][2:5] == ["højst", 0.35, 2025]
     # The list criteria are untouched by the targets: no line of an area says "target".
     assert all("mål" not in ln.criterion for a in content.areas for ln in a.lines)
+    # An area looks in the report's charts as in the board's trend chart.
+    trend = plots.plot_trend(bm.example_data().assess(), "employment")
+    (page,) = [a for a in content.areas if a.summary.area_id == "viborg-houlkaervaenget"]
+    (dashboard,) = [k for k in page.chart_keys if k.endswith("-dashboard")]
+    for key in (f"targets-{OUTSIDE}", dashboard):
+        assert _look(content.charts[key].make(), "viborg-houlkaervaenget") == _look(
+            trend, "viborg-houlkaervaenget"), key
     assert build_report(bm.example_data(), list_year=2025).plan is None

@@ -6,7 +6,9 @@ chart and a chart survives black-and-white printing:
 * colours from the Okabe-Ito palette (safe for the common colour-vision deficiencies); the
   category colours get darker with the severity of the category, so that they stay ordered in
   greyscale too;
-* every area series has its own line style *and* marker, not only its own colour;
+* every area series has its own line style *and* marker, not only its own colour, and an area
+  has the same colour, line style and marker in every chart that tells areas apart by them
+  (:func:`area_styles`: by its place among the dataset's areas sorted by area id);
 * fonts pinned to matplotlib's bundled DejaVu Sans, so that a chart renders the same on every
   machine (and pixel baselines can be compared);
 * Danish number formatting by default (decimal comma, thousands point, "pct.", "kr."): every
@@ -18,7 +20,7 @@ Nothing here touches files.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -111,6 +113,24 @@ def series_style(i: int) -> dict[str, Any]:
         "linestyle": LINE_STYLES[i % len(LINE_STYLES)],
         "marker": MARKERS[i % len(MARKERS)],
     }
+
+
+def area_styles(dataset_areas: Iterable[Any], shown: Iterable[Any] = ()
+                ) -> dict[str, dict[str, Any]]:
+    """Each area's colour, line style and marker (:func:`series_style`), the one rule of every
+    chart that tells areas apart by them (the trend charts, the dashboards, the plan's targets).
+
+    An area's style is given by its place among ``dataset_areas`` (every area of the dataset,
+    not only those a chart draws) sorted by area id: the i-th gets ``series_style(i)``. So an
+    area looks the same on every page of a board, whichever areas a chart shows and in which
+    order its table or the plan lists them, and a chart of one area does not make it blue.
+    Sorted by id rather than in the order of a table or a plan, because every chart can see the
+    ids, and the order of a table or a plan's list differs between the charts' inputs.
+    Areas of ``shown`` that ``dataset_areas`` lacks come after them, sorted by id.
+    """
+    ids = sorted({str(a) for a in dataset_areas})
+    ids += sorted({str(a) for a in shown} - set(ids))
+    return {a: series_style(i) for i, a in enumerate(ids)}
 
 
 # --- matplotlib settings -----------------------------------------------------------------------

@@ -20,8 +20,13 @@ Artists that tests and callers look for carry a ``gid``: ``"threshold"``, ``"met
 ``"plan-period"``, ``"regime-change"``, ``"latest-label"``, ``"example-mark"``, ``"title"``,
 ``"area:<id>"``,
 ``"cell:<area_id>:<list_year>"``, ``"margin:<criterion>"``, ``"raw:<area_id>"``,
-``"averaged:<area_id>"``, ``"boundary:<criterion>"``, ``"target:<area_id>"``,
-``"target-path:<area_id>"``.
+``"averaged:<area_id>"``, ``"boundary:<criterion>"``, ``"target:<area_id>"`` (``"target:all"``
+for a target every area of the chart shares), ``"target-path:<area_id>"``.
+
+An area has one colour, line style and marker in every chart that tells areas apart (the
+trends, the dashboards, the plan's targets): by its place among the dataset's areas sorted by
+id (:func:`boligmonitor.style.area_styles`; ``dataset_areas=`` of each chart). The outlook's
+charts draw one area per panel in the colours of the fan and the categories, not the area's.
 
 One module per chart family (:mod:`~boligmonitor.plots.trend`, ``dashboard``, ``overview``,
 ``margins``, ``early_warning``, ``raw_vs_averaged``, ``targets``: the plan's own goals,

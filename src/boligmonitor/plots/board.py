@@ -94,21 +94,27 @@ def board_charts(
     suppressed, see :func:`suppress_for_charts`), ``early_warning_<year>`` (when ``warning`` is
     given) and ``targets_<indicator>`` for each indicator the plan's ``targets`` name (against
     ``indicators``, else ``criterion_values``), apart from the list criteria's charts.
+
+    An area has one colour, line style and marker in every chart that tells areas apart by
+    them: by its place among the areas of ``result`` sorted by id
+    (:func:`boligmonitor.style.area_styles`).
     """
     criteria = table_of(result, "criteria")
     flag = example_flag(is_example, result, criteria)
     year = latest_list_year(criteria, list_year)
     figs: dict[str, Figure] = {}
     common = {"lang": lang, "is_example": flag}
+    dataset_areas = list(dict.fromkeys(criteria["area_id"].astype(str)))
     figs["overview"] = plot_overview(result, plan_period=plan_period, **common)
     figs[f"margins_{year}"] = plot_margins(result, year, **common)
     latest = select_rows(criteria[criteria["list_year"] == year], None)
     crits = [c for c in CRITERION_ORDER if c in set(latest["criterion"])]
     for crit in crits:
-        figs[f"trend_{crit}"] = plot_trend(result, crit, plan_period=plan_period, **common)
-    for area in dict.fromkeys(criteria["area_id"].astype(str)):
+        figs[f"trend_{crit}"] = plot_trend(result, crit, plan_period=plan_period,
+                                           dataset_areas=dataset_areas, **common)
+    for area in dataset_areas:
         figs[f"dashboard_{area}"] = plot_area_dashboard(result, area, plan_period=plan_period,
-                                                        **common)
+                                                        dataset_areas=dataset_areas, **common)
         if indicators is not None and "employment" in crits:
             figs[f"raw_vs_averaged_{area}"] = plot_raw_vs_averaged(
                 result, indicators, area, "employment", plan_period=plan_period,
@@ -116,5 +122,5 @@ def board_charts(
     if warning is not None:
         figs[f"early_warning_{int(warning.list_year)}"] = plot_early_warning(warning, **common)
     figs.update(target_charts(targets, indicators, criterion_values=criterion_values,
-                              plan_period=plan_period, **common))
+                              plan_period=plan_period, dataset_areas=dataset_areas, **common))
     return figs

@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from boligmonitor import formatting
+from boligmonitor import formatting, style
 from boligmonitor.disclosure import parse_years
 from boligmonitor.labels import label, label_n
 from boligmonitor.plots.core import (
@@ -111,6 +111,7 @@ def plot_area_dashboard(
     lang: str = "da",
     is_example: bool | None = None,
     ax: Axes | None = None,
+    dataset_areas: Iterable[str] | None = None,
 ) -> Figure:
     """One area: its category per list year, and every criterion as a small multiple.
 
@@ -119,12 +120,16 @@ def plot_area_dashboard(
     categories on the same x positions (list years), so a year's category stands right above
     its values; a published list's agreement is marked in the strip as in the overview (``✓``,
     or ``≠`` outlined). A suppressed value is a dotted band labelled as suppressed; a panel with
-    nothing to draw says why.
+    nothing to draw says why. The area's values are drawn in its colour, line style and marker
+    of every chart: by its place among ``dataset_areas`` (default: the areas of ``result``)
+    sorted by id (:func:`boligmonitor.style.area_styles`).
     """
     criteria = table_of(result, "criteria")
     areas_tab = table_of(result, "areas")
     rows = select_rows(criteria, classification)
     (area_id,) = resolve_areas(rows, area)
+    styles = style.area_styles(criteria["area_id"] if dataset_areas is None else dataset_areas,
+                               [area_id])
     rows = rows[rows["area_id"] == area_id]
     crits = ordered_criteria(rows["criterion"])
     years = (sorted(int(y) for y in list_years) if list_years is not None
@@ -147,7 +152,7 @@ def plot_area_dashboard(
         a = fig.add_subplot(grid[1 + i // ncols, i % ncols])
         crit_rows = rows[rows["criterion"] == crit]
         draw_trend(a, crit_rows, [area_id], lang=lang, plan_period=plan_period, years=years,
-                   compact=True)
+                   compact=True, styles=styles)
         latest = latest_text(crit_rows, lang)
         a.set_title(textwrap.fill(criterion_label(crit, lang), 50)
                     + (f"\n{latest}" if latest else ""), loc="left", fontsize=7)

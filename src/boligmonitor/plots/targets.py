@@ -5,9 +5,16 @@ This chart shows the board's goals, not the law's: it draws no line of a list cr
 are the trend charts', :mod:`~boligmonitor.plots.trend`), its x axis is the data year of the
 yearly values, and its target marks look nothing like a threshold (a diamond at the target
 year and a dotted path to it, in the area's colour), so the two are never mixed.
+
+Each area has the colour, line style and marker it has in every other chart
+(:func:`boligmonitor.style.area_styles`), not one by its place among the targets. A target that
+several areas share (the plan's ``area = "all"``: the same value in the same year for each) is
+one point: drawn once, in no area's colour, and labelled once.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -24,11 +31,13 @@ from boligmonitor.plots.core import (
     fixed_ticks,
     footer_legend,
     footer_note,
+    layout_of,
     legend_entries,
     limits,
     single_axes,
     styled,
 )
+from boligmonitor.plots.layout import spread_apart
 from boligmonitor.plots.tables import PLAN_PERIOD
 from boligmonitor.plots.text import data_text, short_name
 from boligmonitor.targets import target_progress
@@ -37,6 +46,8 @@ HEIGHT = 3.4  # inches
 Y_BINS = 7
 TARGET_MARKER = "D"
 YEARS_BEFORE_PLAN = 5  # data years shown before the plan period starts
+# A mark of several areas' (a shared target) and the legend's marks: no area's colour.
+NEUTRAL_COLOR = "#333333"
 
 
 def _unit(indicator: str) -> str:
@@ -54,6 +65,7 @@ def plot_targets(
     lang: str = "da",
     is_example: bool | None = None,
     ax: Axes | None = None,
+    dataset_areas: Iterable[str] | None = None,
 ) -> Figure:
     """The areas' yearly values of ``indicator`` against the plan's targets for it.
 
@@ -61,8 +73,14 @@ def plot_targets(
     targets, :meth:`boligmonitor.project.Plan.targets_table`); ``indicators`` the yearly values
     (layout a; suppressed values as NaN are drawn as gaps), else ``criterion_values`` (layout b,
     by list year). ``indicator``: which target indicator (default: the first in ``targets``).
+    ``dataset_areas``: every area id of the dataset, whose order by id gives each area its
+    colour, line style and marker, the same as in the other charts
+    (:func:`boligmonitor.style.area_styles`; default: the areas of the yearly values).
+
     Artists carry the gids ``"area:<id>"``, ``"target:<id>"``, ``"target-path:<id>"`` and
-    ``"plan-period"``; there is no ``"threshold"``.
+    ``"plan-period"``; there is no ``"threshold"``. A target several areas share is one mark,
+    ``"target:all"`` where it is every drawn area's, else ``"target:<id>+<id>..."``; every
+    target's value label is ``"target-label"``.
     """
     if targets is None or not len(targets):
         raise ValueError("no targets to draw")
@@ -103,26 +121,52 @@ def plot_targets(
                     linewidth=0, zorder=0, gid="plan-period",
                     label=label("chart.plan_period", lang).format(start=start, end=end))
 
-    for i, aid in enumerate(area_ids):
-        st = style.series_style(i)
-        s = values[aid].reindex(years)
+    if dataset_areas is None:
+        dataset_areas = series["area_id"] if series is not None else ()
+    styles = style.area_styles(dataset_areas, area_ids)
+    # The areas first, then the paths and the marks: the legend lists the areas together.
+    for aid in area_ids:
         name = progress.loc[progress["area_id"] == aid, "area_name"].iloc[0]
-        ax_.plot(years, s.to_numpy(float), gid=f"area:{data_text(aid)}", zorder=4,
-                 label=short_name(name), **st)
-        for t in progress[progress["area_id"] == aid].itertuples(index=False):
-            if not pd.isna(t.baseline_year):
-                ax_.plot([int(t.baseline_year), int(t.target_year)],
-                         [float(t.baseline_value), float(t.target_value)],
-                         color=st["color"], linestyle=(0, (1, 2)), linewidth=1.2, marker="",
-                         zorder=3, gid=f"target-path:{data_text(aid)}",
-                         label=label("target.path", lang))
-            ax_.plot([int(t.target_year)], [float(t.target_value)], linestyle="",
-                     marker=TARGET_MARKER, markersize=7, markerfacecolor="white",
-                     markeredgecolor=st["color"], markeredgewidth=1.6, zorder=5,
-                     gid=f"target:{data_text(aid)}", label=label("target.legend", lang))
-            data_label(ax_, formatting.value(float(t.target_value), unit, lang),
-                       (int(t.target_year), float(t.target_value)), offset=7, fontsize=7,
-                       color=st["color"], gid="target-label")
+        ax_.plot(years, values[aid].reindex(years).to_numpy(float),
+                 gid=f"area:{data_text(aid)}", zorder=4, label=short_name(name), **styles[aid])
+    points: dict[tuple[int, float], list[str]] = {}
+    for t in progress.itertuples(index=False):
+        aid = str(t.area_id)
+        if not pd.isna(t.baseline_year):
+            # Each area's own path, also to a shared target: the baselines differ.
+            ax_.plot([int(t.baseline_year), int(t.target_year)],
+                     [float(t.baseline_value), float(t.target_value)],
+                     color=styles[aid]["color"], linestyle=(0, (1, 2)), linewidth=1.2,
+                     marker="", zorder=3, gid=f"target-path:{data_text(aid)}",
+                     label=label("target.path", lang))
+        ids = points.setdefault((int(t.target_year), float(t.target_value)), [])
+        if aid not in ids:
+            ids.append(aid)
+    # One mark and one label per point: a target of several areas (area = "all") in no
+    # area's colour, not one mark per area on top of each other under the last one's label.
+    marked: list[tuple[int, float, str]] = []
+    for (year, value), ids in points.items():
+        if len(ids) == 1:
+            color, gid = styles[ids[0]]["color"], f"target:{data_text(ids[0])}"
+        else:
+            color = NEUTRAL_COLOR
+            gid = ("target:all" if set(ids) == set(area_ids)
+                   else "target:" + "+".join(data_text(a) for a in ids))
+        ax_.plot([year], [value], linestyle="", marker=TARGET_MARKER, markersize=7,
+                 markerfacecolor="white", markeredgecolor=color, markeredgewidth=1.6,
+                 zorder=5, gid=gid, label=label("target.legend", lang))
+        marked.append((year, value, color))
+    # Targets close to each other (two areas' in the same year): their labels spread apart,
+    # by their height once the chart is laid out; in a caller's figure, by a share of the
+    # value range.
+    own = layout_of(fig) is not None
+    order = sorted(range(len(marked)), key=lambda k: marked[k][1])
+    at = [marked[k][1] for k in order]
+    placed = at if own else spread_apart(at, lo, hi, 0.055 * (hi - lo))
+    for k, y_text in zip(order, placed, strict=True):
+        year, value, color = marked[k]
+        data_label(ax_, formatting.value(value, unit, lang), (year, y_text), offset=7,
+                   fontsize=7, color=color, gid="target-label", spread=True)
 
     ax_.set_xlim(years[0] - 0.5, years[-1] + 0.5)
     ax_.set_ylim(lo, hi)
@@ -141,8 +185,8 @@ def plot_targets(
     # One neutral entry for the target mark and one for the path, whatever the areas' colours.
     neutral = {label("target.legend", lang): Line2D(
         [], [], linestyle="", marker=TARGET_MARKER, markerfacecolor="white",
-        markeredgecolor="#333333", markeredgewidth=1.6),
-        label("target.path", lang): Line2D([], [], color="#333333", linestyle=(0, (1, 2)))}
+        markeredgecolor=NEUTRAL_COLOR, markeredgewidth=1.6),
+        label("target.path", lang): Line2D([], [], color=NEUTRAL_COLOR, linestyle=(0, (1, 2)))}
     handles = [neutral.get(lab, h) for h, lab in zip(handles, labels_, strict=True)]
     if created:
         footer_legend(fig, handles, labels_, ncol=min(4, len(handles)))
@@ -157,14 +201,16 @@ def plot_targets(
 def target_charts(targets: pd.DataFrame | None, indicators: pd.DataFrame | None, *,
                   criterion_values: pd.DataFrame | None = None,
                   plan_period: tuple[int, int] | None = PLAN_PERIOD, lang: str = "da",
-                  is_example: bool | None = None) -> dict[str, Figure]:
-    """One chart per indicator the plan sets targets for, by name ``targets_<indicator>``."""
+                  is_example: bool | None = None,
+                  dataset_areas: Iterable[str] | None = None) -> dict[str, Figure]:
+    """One chart per indicator the plan sets targets for, by name ``targets_<indicator>``
+    (``dataset_areas``: as :func:`plot_targets`)."""
     if targets is None or not len(targets):
         return {}
     return {f"targets_{ind}": plot_targets(targets, indicators, ind,
                                           criterion_values=criterion_values,
                                           plan_period=plan_period, lang=lang,
-                                          is_example=is_example)
+                                          is_example=is_example, dataset_areas=dataset_areas)
             for ind in dict.fromkeys(targets["indicator"].astype(str))}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -73,9 +73,13 @@ def draw_trend(
     plan_period: tuple[int, int] | None,
     years: Sequence[int] | None,
     compact: bool,
-    style_index: dict[str, int] | None = None,
+    styles: Mapping[str, dict[str, Any]] | None = None,
 ) -> None:
-    """Draw one criterion's trend for ``area_ids`` into ``ax`` (rows: one criterion)."""
+    """Draw one criterion's trend for ``area_ids`` into ``ax`` (rows: one criterion), each area
+    in its style of ``styles`` (:func:`boligmonitor.style.area_styles`; default: by the areas of
+    ``rows``)."""
+    if styles is None:
+        styles = style.area_styles(rows["area_id"])
     all_years = sorted(int(y) for y in rows["list_year"].unique())
     if years is not None:
         all_years = [int(y) for y in years]
@@ -130,8 +134,8 @@ def draw_trend(
     for key, series in thresholds.items():
         xs, ys = step_xy(list(series.index.astype(int)), list(series.to_numpy(float)))
         color = style.THRESHOLD_COLOR
-        if key != "all":
-            color = style.series_style((style_index or {}).get(key, 0))["color"]
+        if key in styles:  # an area's own line (a region of its own): in the area's colour
+            color = styles[key]["color"]
         ax.plot(xs, ys, color=color, linewidth=1.4, linestyle="-", marker="", zorder=3,
                 gid="threshold", label=label("chart.threshold", lang))
         top = np.full_like(ys, hi)
@@ -149,10 +153,10 @@ def draw_trend(
     if len(area_ids) == 1:
         mark_suppressed(ax, hidden.get(area_ids[0], []), lang)
     latest: list[tuple[int, float, float, str]] = []
-    for i, area in enumerate(area_ids):
+    for area in area_ids:
         sub = rows[rows["area_id"] == area].set_index("list_year")["value"]
         sub = sub.reindex(all_years).astype(float)
-        st = style.series_style((style_index or {}).get(area, i))
+        st = styles[area]
         name = short_name(area_name_of(rows, area))
         if hidden.get(area) and len(area_ids) > 1:
             name += " " + label("chart.suppressed_years", lang).format(
@@ -228,6 +232,7 @@ def plot_trend(
     lang: str = "da",
     is_example: bool | None = None,
     ax: Axes | None = None,
+    dataset_areas: Iterable[str] | None = None,
 ) -> Figure:
     """One criterion for one or more areas across list years, against the line of each year.
 
@@ -247,6 +252,10 @@ def plot_trend(
         The plan period to shade, first and last list year; None for none.
     list_years:
         The list years on the x axis (default: all in the results).
+    dataset_areas:
+        Every area id of the dataset, whose order by id gives each area its colour, line
+        style and marker (:func:`boligmonitor.style.area_styles`), the same in every chart
+        (default: the areas of ``result``).
     """
     criteria = table_of(result, "criteria")
     rows = select_rows(criteria[criteria["criterion"].astype(str) == criterion],
@@ -256,9 +265,11 @@ def plot_trend(
                        + (f" in classification {classification!r}" if classification else ""))
     area_ids = resolve_areas(rows, areas)
     fig, ax_, created = single_axes(ax, HEIGHT)
+    styles = style.area_styles(criteria["area_id"] if dataset_areas is None else dataset_areas,
+                               area_ids)
     draw_trend(ax_, rows, area_ids, lang=lang, plan_period=plan_period,
-                years=None if list_years is None else sorted(int(y) for y in list_years),
-                compact=False)
+               years=None if list_years is None else sorted(int(y) for y in list_years),
+               compact=False, styles=styles)
     title = label("chart.trend_title", lang).format(criterion=criterion_label(criterion, lang))
     if classification is not None:
         title += f" ({classification_label(classification, lang)})"

@@ -240,6 +240,8 @@ def build_report(
     sections: list[AreaSection] = []
     charts: dict[str, Chart] = {}
     plots = plots_module()
+    # Every area of the report: its place among them gives an area its colour in every chart.
+    dataset_areas = tuple(dict.fromkeys(areas_all["area_id"].astype(str)))
     for row in now.itertuples(index=False):
         aid = str(row.area_id)
         summary = area_summary(row, prev, prev_year, rules_prev, rules_now,
@@ -248,7 +250,8 @@ def build_report(
         summaries.append(summary)
         keys = area_charts(plots, safe, aid, str(row.area_name), list_year, lang, charts,
                            data.is_example, tx, ind_sup.values if ind_sup is not None else None,
-                           plan_period, ind_sup.mask if ind_sup is not None else None)
+                           plan_period, ind_sup.mask if ind_sup is not None else None,
+                           dataset_areas)
         sections.append(area_section(row, summary, crit_now, mask_now, rules_now, lang, keys))
 
     overview_keys = overview_charts(plots, safe, list_year, lang, charts, data.is_example, tx,
@@ -256,7 +259,7 @@ def build_report(
     plan = plan_targets(targets, ind_sup.values if ind_sup is not None else None,
                         data.criterion_values, plan_name,
                         None if plan_period is ... else plan_period, lang, charts, plots,
-                        bool(data.is_example))
+                        bool(data.is_example), dataset_areas)
     changes, unchanged = what_changed(crit_values, crit_mask, areas_all, list_year, prev_year,
                                       lang, tx)
     published = published_section(areas_all, list_year, lang, tx, ruleset)

@@ -31,11 +31,18 @@ def _plan(plan_period) -> dict[str, Any]:
     return {} if plan_period is ... else {"plan_period": plan_period}
 
 
+def _areas(dataset_areas: tuple[str, ...] | None) -> dict[str, Any]:
+    """The areas that give each area its colour: the charts' own default where none is given."""
+    return {} if dataset_areas is None else {"dataset_areas": dataset_areas}
+
+
 def area_charts(plots, safe: Assessment, area_id: str, name: str, list_year: int, lang: str,
                 charts: dict[str, Chart], is_example: bool, tx: dict[str, str],
                 indicators: pd.DataFrame | None, plan_period: Any = ...,
-                suppressed: pd.DataFrame | None = None) -> tuple[str, ...]:
-    """Add the charts of one area page to ``charts``; return their keys."""
+                suppressed: pd.DataFrame | None = None,
+                dataset_areas: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """Add the charts of one area page to ``charts``; return their keys. ``dataset_areas``:
+    every area of the report, which gives each area its colour in every chart."""
     if plots is None:
         return ()
     keys = []
@@ -45,7 +52,7 @@ def area_charts(plots, safe: Assessment, area_id: str, name: str, list_year: int
         key = f"area{n}-dashboard"
         charts[key] = Chart(key, tx["chart_dashboard"].format(area=name),
                             _call(dash, safe, area_id, lang=lang, is_example=is_example,
-                                  **_plan(plan_period)))
+                                  **_plan(plan_period), **_areas(dataset_areas)))
         keys.append(key)
     raw = getattr(plots, "plot_raw_vs_averaged", None)
     if raw is not None and indicators is not None:

@@ -37,9 +37,11 @@ def _year(year, lang: str) -> Shown:
 def plan_targets(targets: pd.DataFrame | None, indicators: pd.DataFrame | None,
                  criterion_values: pd.DataFrame | None, plan_name: str | None,
                  plan_period: tuple[int, int] | None, lang: str, charts: dict[str, Chart],
-                 plots, is_example: bool) -> PlanTargets | None:
+                 plots, is_example: bool, dataset_areas: tuple[str, ...] | None = None
+                 ) -> PlanTargets | None:
     """The report's section on the plan's targets (None without targets); its charts are
-    added to ``charts``."""
+    added to ``charts``, each area in its colour of the other charts (by its place among
+    ``dataset_areas``, every area of the report; default: the areas of the yearly values)."""
     if targets is None or not len(targets):
         return None
     progress = target_progress(targets, indicators, criterion_values, plan_period)
@@ -86,6 +88,7 @@ def plan_targets(targets: pd.DataFrame | None, indicators: pd.DataFrame | None,
             charts[key] = Chart(key, label("chart.targets_title", lang).format(
                 indicator=label(f"column.{ind}", lang)),
                 lambda ind=ind: fn(targets, indicators, ind, criterion_values=criterion_values,
-                                   plan_period=plan_period, lang=lang, is_example=is_example))
+                                   plan_period=plan_period, lang=lang, is_example=is_example,
+                                   dataset_areas=dataset_areas))
             keys.append(key)
     return PlanTargets(title, label("target.intro", lang), table, tuple(keys), sheet)
