@@ -24,9 +24,11 @@ Artists that tests and callers look for carry a ``gid``: ``"threshold"``, ``"met
 for a target every area of the chart shares), ``"target-path:<area_id>"``.
 
 An area has one colour, line style and marker in every chart that tells areas apart (the
-trends, the dashboards, the plan's targets): by its place among the dataset's areas sorted by
-id (:func:`boligmonitor.style.area_styles`; ``dataset_areas=`` of each chart). The outlook's
-charts draw one area per panel in the colours of the fan and the categories, not the area's.
+trends, the plan's targets): by its place among the dataset's areas sorted by id
+(:func:`boligmonitor.style.area_styles`; ``dataset_areas=`` of each chart). A chart of one area
+beside category colours (the dashboard) draws it in the neutral series style, so that no line
+takes a category's colour; the outlook's charts draw one area per panel in the colours of the
+fan and the categories, not the area's.
 
 One module per chart family (:mod:`~boligmonitor.plots.trend`, ``dashboard``, ``overview``,
 ``margins``, ``early_warning``, ``raw_vs_averaged``, ``targets``: the plan's own goals,

@@ -114,7 +114,7 @@ def board_charts(
                                            dataset_areas=dataset_areas, **common)
     for area in dataset_areas:
         figs[f"dashboard_{area}"] = plot_area_dashboard(result, area, plan_period=plan_period,
-                                                        dataset_areas=dataset_areas, **common)
+                                                        **common)
         if indicators is not None and "employment" in crits:
             figs[f"raw_vs_averaged_{area}"] = plot_raw_vs_averaged(
                 result, indicators, area, "employment", plan_period=plan_period,

@@ -111,7 +111,6 @@ def plot_area_dashboard(
     lang: str = "da",
     is_example: bool | None = None,
     ax: Axes | None = None,
-    dataset_areas: Iterable[str] | None = None,
 ) -> Figure:
     """One area: its category per list year, and every criterion as a small multiple.
 
@@ -120,16 +119,16 @@ def plot_area_dashboard(
     categories on the same x positions (list years), so a year's category stands right above
     its values; a published list's agreement is marked in the strip as in the overview (``✓``,
     or ``≠`` outlined). A suppressed value is a dotted band labelled as suppressed; a panel with
-    nothing to draw says why. The area's values are drawn in its colour, line style and marker
-    of every chart: by its place among ``dataset_areas`` (default: the areas of ``result``)
-    sorted by id (:func:`boligmonitor.style.area_styles`).
+    nothing to draw says why. The one area's values are drawn in the neutral series style
+    (:func:`boligmonitor.style.series_style` 0, blue), never in an area colour of the
+    multi-area charts: those include vermillion and orange, the colours of the categories in
+    the strip above, and a line in a category's colour would read as that category.
     """
     criteria = table_of(result, "criteria")
     areas_tab = table_of(result, "areas")
     rows = select_rows(criteria, classification)
     (area_id,) = resolve_areas(rows, area)
-    styles = style.area_styles(criteria["area_id"] if dataset_areas is None else dataset_areas,
-                               [area_id])
+    styles = {area_id: style.series_style(0)}
     rows = rows[rows["area_id"] == area_id]
     crits = ordered_criteria(rows["criterion"])
     years = (sorted(int(y) for y in list_years) if list_years is not None

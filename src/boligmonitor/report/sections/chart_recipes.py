@@ -52,7 +52,7 @@ def area_charts(plots, safe: Assessment, area_id: str, name: str, list_year: int
         key = f"area{n}-dashboard"
         charts[key] = Chart(key, tx["chart_dashboard"].format(area=name),
                             _call(dash, safe, area_id, lang=lang, is_example=is_example,
-                                  **_plan(plan_period), **_areas(dataset_areas)))
+                                  **_plan(plan_period)))
         keys.append(key)
     raw = getattr(plots, "plot_raw_vs_averaged", None)
     if raw is not None and indicators is not None:
