@@ -198,3 +198,16 @@ def test_aggregate_refuses_a_users_file_and_replaces_its_own(tmp_path, register,
     assert main(_aggregate(register, out)) == 2
     assert "changed since" in capsys.readouterr().err
     assert (out / "references.parquet").read_bytes() == b"edited"
+
+
+def test_charts_and_their_manifest_follow_the_umask(tmp_path):
+    import stat
+
+    old = os.umask(0o027)
+    try:
+        paths = save_figures({"a": _figure()}, tmp_path / "charts", ["svg"], dpi=20)
+    finally:
+        os.umask(old)
+    for path in [*paths, tmp_path / "charts" / FIGURES_MANIFEST]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640, path.name
+    assert stat.S_IMODE((tmp_path / "charts").stat().st_mode) == 0o750
