@@ -124,6 +124,8 @@ def test_plot_command_writes_the_board_charts(tmp_path, capsys):
     assert main(["plot", "--out", str(out), "--format", "png", "--dpi", "30",
                  "--list-year", "2024"]) == 0
     names = sorted(p.name for p in Path(out).iterdir())
+    assert "boligmonitor-figures.json" in names  # the manifest of the charts it wrote
+    names.remove("boligmonitor-figures.json")
     assert "overview.png" in names and "margins_2024.png" in names
     assert "early_warning_2025.png" in names
     assert all(n.endswith(".png") for n in names)

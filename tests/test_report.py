@@ -446,7 +446,7 @@ def test_a_manifest_naming_other_files_is_not_trusted(tmp_path, no_charts):
 
 def test_a_failure_while_swapping_files_puts_every_previous_file_back(tmp_path, no_charts,
                                                                       monkeypatch):
-    import boligmonitor.report.output as output
+    import boligmonitor.io.output as output
 
     out = tmp_path / "2025"
     write_report(build_report(bm.example_data(), date=DATE), out)

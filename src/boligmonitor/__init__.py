@@ -17,6 +17,7 @@ _EXPORTS: dict[str, str] = {
     "DataValidationError": "boligmonitor.errors",
     "DataWarning": "boligmonitor.errors",
     "RuleSetError": "boligmonitor.errors",
+    "OutputError": "boligmonitor.errors",
     "ReportError": "boligmonitor.errors",
     "ScenarioError": "boligmonitor.errors",
     "label": "boligmonitor.labels",

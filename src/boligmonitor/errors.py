@@ -118,5 +118,10 @@ class OptionError(BoligmonitorError, ValueError):
     """An option was given a value it does not allow."""
 
 
+class OutputError(BoligmonitorError):
+    """A command's output cannot be written without replacing a file boligmonitor did not write
+    (or one changed since it wrote it), or the output folder cannot be used."""
+
+
 class ReportError(BoligmonitorError):
     """A report could not be built or written."""

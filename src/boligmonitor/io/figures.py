@@ -3,7 +3,9 @@
 The same figure saved twice gives the same bytes: no creation date, no software version in the
 metadata, a fixed SVG hash salt (the ids of clip paths), fonts as paths in SVG. A file is
 written to a temporary file next to its target and moved into place, so that a failure leaves
-the previous file intact and never a half-written one.
+the previous file intact and never a half-written one. :func:`save_figures` writes a folder of
+charts with a manifest (:data:`FIGURES_MANIFEST`) and never replaces a file it did not write
+(:mod:`boligmonitor.io.output`).
 
 A figure's layout is computed once, before its first file, and then frozen, so that every
 format and every later save draws the same positions (:func:`freeze_layout`). Many charts are
@@ -23,10 +25,17 @@ from typing import Any
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
-from boligmonitor.errors import OptionError
+from boligmonitor.errors import OptionError, OutputError
 from boligmonitor.io.atomic import write_atomic
+from boligmonitor.io.output import OutputKind, previous_output, write_output
 
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+
+# The charts' manifest: save_figures replaces only the charts it wrote (io/output.py).
+FIGURES_MANIFEST = "boligmonitor-figures.json"
+FIGURES_OUTPUT = OutputKind(
+    manifest=FIGURES_MANIFEST, written_by="boligmonitor figures",
+    staging_prefix=".boligmonitor-figures-", what="the charts", error=OutputError)
 
 # The settings that make a saved file reproducible; the charts' style (style.RC) includes them.
 # Unhinted text: its width then scales with the resolution (hinting snaps each glyph to the
@@ -208,14 +217,21 @@ def save_figures(
 ) -> list[Path]:
     """Save each figure of ``figures`` (name -> Figure) as ``out_dir/<name>.<format>``.
 
-    Every file is rendered before the first is written (a chart that fails leaves no file
-    behind); the figures are drawn in worker processes where there are many
-    (:func:`figures_bytes`).
+    Never replaces a file it did not write: ``out_dir`` keeps a manifest,
+    :data:`FIGURES_MANIFEST`, of the charts written there, and a file of a chart's name that
+    it does not list, or that changed since, raises :class:`~boligmonitor.errors.OutputError`
+    before anything is drawn. Every other file in the folder is left alone. Every file is
+    rendered before the first is written, and all are moved into place together, whole or not
+    at all (:func:`~boligmonitor.io.output.write_output`); the figures are drawn in worker
+    processes where there are many (:func:`figures_bytes`).
     """
     out = Path(out_dir)
     formats = tuple(formats)
     names = list(figures)
+    file_names = [f"{name}.{fmt}" for name in names for fmt in formats]
+    previous_output(out, FIGURES_OUTPUT, file_names)  # refuse before the slow part
     rendered = list(figures_bytes([figures[n] for n in names], formats, dpi, workers))
-    return [_write_atomic(out / f"{name}.{fmt}", data)
-            for name, blobs in zip(names, rendered, strict=True)
-            for fmt, data in zip(formats, blobs, strict=True)]
+    files = {f"{name}.{fmt}": data
+             for name, blobs in zip(names, rendered, strict=True)
+             for fmt, data in zip(formats, blobs, strict=True)}
+    return write_output(out, files, FIGURES_OUTPUT)

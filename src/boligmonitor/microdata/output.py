@@ -1,7 +1,10 @@
-"""Writing the aggregation's two tables: Parquet, atomically, deterministically.
+"""Writing the aggregation's two tables: Parquet, whole or not at all, deterministically.
 
-Each file is written to a temporary file in the target directory and then moved into place
-with :func:`os.replace`, so a reader never sees a half-written table. The files carry no
+Both tables are written together through the package's manifest writer
+(:mod:`boligmonitor.io.output`): the folder keeps a manifest, :data:`AGGREGATE_MANIFEST`, of
+the files the aggregation wrote, and a file of one of the two names that it does not list, or
+that changed since, stops the command with :class:`~boligmonitor.errors.OutputError` before
+anything is written. Every other file in the folder is left alone. The files carry no
 timestamps; their key-value metadata records the options that made them.
 """
 
@@ -16,20 +19,26 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from boligmonitor.io.atomic import write_atomic
+from boligmonitor.errors import OutputError
+from boligmonitor.io.output import OutputKind, previous_output, write_output
 from boligmonitor.microdata.engine import AggregateOptions, Aggregates, aggregate
 from boligmonitor.microdata.relation import Source
 
 INDICATORS_FILE = "indicators.parquet"
 REFERENCES_FILE = "references.parquet"
+AGGREGATE_MANIFEST = "boligmonitor-aggregate.json"
+AGGREGATE_OUTPUT = OutputKind(
+    manifest=AGGREGATE_MANIFEST, written_by="boligmonitor aggregate",
+    staging_prefix=".boligmonitor-aggregate-", what="the aggregates", error=OutputError)
 
 
-def _write_atomic(frame: pd.DataFrame, path: Path, metadata: dict[str, str]) -> None:
+def _parquet_bytes(frame: pd.DataFrame, metadata: dict[str, str]) -> bytes:
     table = pa.Table.from_pandas(frame, preserve_index=False)
     # Replace pandas' own metadata (which names the pandas version) with ours.
     table = table.replace_schema_metadata({k.encode(): v.encode() for k, v in metadata.items()})
-    # The package's one atomic writer (it also gives the file the mode the umask says).
-    write_atomic(path, lambda tmp: pq.write_table(table, tmp), fsync=False)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return sink.getvalue().to_pybytes()
 
 
 def write_aggregates(
@@ -37,15 +46,18 @@ def write_aggregates(
 ) -> tuple[Path, Path]:
     """Write ``indicators.parquet`` and ``references.parquet`` into ``out_dir``; return paths."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     meta = {}
     if options is not None:
         meta["boligmonitor.aggregate_options"] = json.dumps(
             dataclasses.asdict(options), sort_keys=True
         )
-    ind, ref = out / INDICATORS_FILE, out / REFERENCES_FILE
-    _write_atomic(result.indicators, ind, {**meta, "boligmonitor.layout": "indicators"})
-    _write_atomic(result.references, ref, {**meta, "boligmonitor.layout": "references"})
+    files = {
+        INDICATORS_FILE: _parquet_bytes(result.indicators,
+                                        {**meta, "boligmonitor.layout": "indicators"}),
+        REFERENCES_FILE: _parquet_bytes(result.references,
+                                        {**meta, "boligmonitor.layout": "references"}),
+    }
+    ind, ref = write_output(out, files, AGGREGATE_OUTPUT)
     return ind, ref
 
 
@@ -57,4 +69,6 @@ def aggregate_files(
 ) -> tuple[Path, Path]:
     """Aggregate ``persons`` with ``addresses`` (see :func:`aggregate`) and write both tables."""
     options = options or AggregateOptions()
+    # Refuse before the slow part: a file of ours in the way is known before the aggregation.
+    previous_output(Path(out_dir), AGGREGATE_OUTPUT, [INDICATORS_FILE, REFERENCES_FILE])
     return write_aggregates(aggregate(persons, addresses, options), out_dir, options)
