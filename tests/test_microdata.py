@@ -275,7 +275,8 @@ def test_files_are_written_atomically_and_validate_with_the_readers(tmp_path):
     out = tmp_path / "out"
     options = AggregateOptions(education_regime="2013")
     ind, ref = aggregate_files([persons], addresses, out, options)
-    assert sorted(p.name for p in out.iterdir()) == ["indicators.parquet", "references.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "boligmonitor-aggregate.json", "indicators.parquet", "references.parquet"]
     # The hand-made register has a few persons per area: a third of them convicted is a real
     # value here, and the readers rightly call it implausible.
     with pytest.warns(DataWarning, match="unusually high"):
