@@ -268,6 +268,7 @@ layout = "indicator"
 
 [plan]
 period = "2030-2026"
+scenarios = ["scenarios/nowhere.toml"]
 
 [[plan.targets]]
 area = "a"
@@ -301,6 +302,7 @@ def test_every_problem_of_a_configuration_is_named_with_key_value_and_allowed(tm
         ("'data.raw[1].mapping'", "no such file"),
         ("'data.raw[1].layout'", "allowed: indicators, criterion_values"),
         ("'plan.period'", "value '2030-2026'"),
+        ("'plan.scenarios'", "value 'scenarios/nowhere.toml': no such file"),
         ("'plan.targets[1].indicator'", "value 'share_outside_work'"),
         ("'plan.targets[2].value'", "e.g. 0.35 for 35 %"),
         ("'plan.targets[2].year'", "1990-2100"),
@@ -311,7 +313,7 @@ def test_every_problem_of_a_configuration_is_named_with_key_value_and_allowed(tm
     lines = err.splitlines()
     for key, words in expected:
         assert any(key in line and words in line for line in lines), (key, words, err)
-    assert err.splitlines()[0].startswith("error: 13 problems in ")
+    assert err.splitlines()[0].startswith("error: 14 problems in ")
 
 
 def test_a_configuration_that_is_not_toml_is_one_clear_line(tmp_path, capsys):

@@ -77,3 +77,39 @@ def test_the_outlook_speaks_the_reports_language_and_repeats_itself():
     assert content.outlook.notes[0].startswith("Note: the method is not calibrated")
     again = build_report(bm.example_data(), date=DATE, lang="en", outlook_draws=300)
     assert again.outlook == content.outlook
+
+
+def test_the_plans_scenarios_stand_beside_the_baseline_in_every_file(tmp_path):
+    """``report --scenario FILE`` (or the project's plan.scenarios): a table per scenario with
+    the difference from the baseline, its probability chart, its rows in the sheet."""
+    from pathlib import Path
+
+    from boligmonitor.outlook import read_scenario
+
+    example = Path(__file__).parents[1] / "docs" / "examples" / "helhedsplan_scenario.toml"
+    scenario = read_scenario(example)
+    content = build_report(bm.example_data(), date=DATE, outlook_draws=300,
+                           outlook_scenarios=[scenario])
+    o = content.outlook
+    assert o is not None and len(o.scenarios) == 1
+    (table,) = o.scenarios
+    assert "Helhedsplanen" in table.title and len(table.rows) == 5
+    assert "outlook-scenario0" in o.chart_keys
+    assert "Helhedsplanen" in content.charts["outlook-scenario0"].title
+    files = render_all(content, images={})
+    assert table.title in files["report.html"].decode("utf-8")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(files["report.pdf"])).pages)
+    assert "Helhedsplanen" in text
+    ws = openpyxl.load_workbook(io.BytesIO(files["tables.xlsx"]))["Udsigt"]
+    assert {r[3] for r in ws.iter_rows(min_row=3, values_only=True)} == {
+        "Grundforløb", "Helhedsplanen"}
+
+
+def test_a_scenario_file_the_report_cannot_read_is_one_line_before_any_work(tmp_path, capsys):
+    from boligmonitor.cli import main
+
+    out = tmp_path / "r"
+    assert main(["report", "--out", str(out), "--scenario", str(tmp_path / "nowhere.toml")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "nowhere.toml: no such file" in err[0]
+    assert not out.exists()

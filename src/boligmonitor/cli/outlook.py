@@ -10,6 +10,7 @@ from boligmonitor.cli.common import (
     add_data_arguments,
     add_lang_argument,
     check_folder,
+    current_project,
     echo,
     list_years,
     load_dataset,
@@ -33,7 +34,8 @@ def add_parser(sub: argparse._SubParsersAction) -> Handler:
     p.add_argument("--list-years", help="the coming list years A-B (default: the five after "
                    "the last list year the data feed)")
     p.add_argument("--scenario", action="append", default=[], metavar="FILE",
-                   help="a scenario file (TOML, docs/outlook.md); repeat for several")
+                   help="a scenario file (TOML, docs/outlook.md); repeat for several "
+                   "(default: the project's plan.scenarios)")
     p.add_argument("--draws", type=int, default=None, metavar="N",
                    help="projected futures per area (default: 2000)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: 0)")
@@ -67,7 +69,9 @@ def run(args: argparse.Namespace) -> int:
         raise BoligmonitorError(f"--draws {draws}: allowed: a whole number >= 1")
     if args.seed < 0:
         raise BoligmonitorError(f"--seed {args.seed}: allowed: a whole number >= 0")
-    scenarios = [read_scenario(path) for path in args.scenario]  # refused before any work
+    project = current_project(args)
+    paths = args.scenario or (list(project.plan.scenarios) if project is not None else [])
+    scenarios = [read_scenario(path) for path in paths]  # refused before any work
     years = list_years(argparse.Namespace(list_year=None, list_years=args.list_years,
                                            rules=args.rules))
     data = load_dataset(args)

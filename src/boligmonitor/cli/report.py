@@ -35,6 +35,9 @@ def add_parser(sub: argparse._SubParsersAction) -> Handler:
                    "project its configured reports folder)")
     p.add_argument("--lang", choices=("da", "en"), default=None,
                    help="language of the report (default: the project's, else da)")
+    p.add_argument("--scenario", action="append", default=[], metavar="FILE",
+                   help="a scenario of the plan (TOML, docs/outlook.md) shown beside the "
+                   "baseline in the section Udsigt; repeat for several (default: the project's)")
     p.add_argument("--min-cell", type=int, default=None, metavar="N",
                    help="disclosure control: smallest count shown (default: the project's, "
                    "else 5)")
@@ -66,9 +69,14 @@ def run(args: argparse.Namespace) -> int:
     if project is not None:
         plan = {"plan_name": project.plan.name or None, "plan_period": project.plan.period,
                 "targets": project.plan.targets_table() if project.plan.targets else None}
+    from boligmonitor.outlook import read_scenario
+
+    paths = args.scenario or (list(project.plan.scenarios) if project is not None else [])
+    scenarios = [read_scenario(path) for path in paths]  # refused before any work
     assessment = data.assess(rules=args.rules)
     content = build_report(data, list_year=args.list_year, rules=args.rules, lang=lang,
-                           min_cell=min_cell, date=date, assessment=assessment, **plan)
+                           min_cell=min_cell, date=date, assessment=assessment,
+                           outlook_scenarios=scenarios, **plan)
     reports = project.reports if project is not None else Path("reports")
     out = Path(args.out) if args.out else reports / str(content.list_year)
     with tqdm(total=n_steps(content), desc="report", unit="step", file=sys.stderr,

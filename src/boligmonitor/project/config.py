@@ -79,6 +79,7 @@ class Plan:
     period: tuple[int, int] | None = None
     areas: tuple[str, ...] = ()
     targets: tuple[Target, ...] = ()
+    scenarios: tuple[Path, ...] = ()  # the plan's scenario files (docs/outlook.md)
 
     def targets_table(self) -> pd.DataFrame:
         """The targets as a table (area_id, indicator, value, year, direction, note)."""
@@ -170,7 +171,7 @@ def load_project(folder: str | Path) -> ProjectConfig:
 TOP_KEYS = ("language", "min_cell", "areas", "rules", "data", "plan", "output")
 DATA_KEYS = ("processed", "raw", *LAYOUT_NAMES)
 RAW_KEYS = ("files", "mapping", "layout", "sheet", "header_row")
-PLAN_KEYS = ("name", "period", "areas", "targets")
+PLAN_KEYS = ("name", "period", "areas", "targets", "scenarios")
 TARGET_KEYS = ("area", "indicator", "value", "year", "direction", "note")
 OUTPUT_KEYS = ("reports", "figures", "figure_formats", "dpi", "report_date")
 
@@ -329,7 +330,7 @@ def parse_config(raw: dict, path: Path) -> ProjectConfig:
         if pattern is not None:
             raws.append(RawFiles(pattern, mapping, layout, sheet, header_row))
 
-    plan = _plan(p, _table(p, raw, "plan"), areas)
+    plan = _plan(p, _table(p, raw, "plan"), areas, root)
 
     output = _table(p, raw, "output")
     p.unknown(output, OUTPUT_KEYS, "output.")
@@ -364,7 +365,27 @@ def parse_config(raw: dict, path: Path) -> ProjectConfig:
                          report_date=report_date)
 
 
-def _plan(p: _Problems, plan: dict, areas: tuple[str, ...]) -> Plan:
+def _scenario_files(p: _Problems, value: Any, root: Path) -> tuple[Path, ...]:
+    """The plan's scenario files (relative to the project folder), each one that exists."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        p.add("plan.scenarios", value, "must be a list of file names",
+              'e.g. ["scenarios/helhedsplan.toml"]')
+        return ()
+    paths = []
+    for text in value:
+        path = Path(text.strip())
+        path = path if path.is_absolute() else root / path
+        if not path.is_file():
+            p.add("plan.scenarios", text, "no such file",
+                  "a scenario file (TOML, docs/outlook.md), relative to the project folder")
+        else:
+            paths.append(path)
+    return tuple(paths)
+
+
+def _plan(p: _Problems, plan: dict, areas: tuple[str, ...], root: Path) -> Plan:
     p.unknown(plan, PLAN_KEYS, "plan.")
     name = _text(p, plan.get("name"), "plan.name") or ""
     period = None
@@ -435,7 +456,8 @@ def _plan(p: _Problems, plan: dict, areas: tuple[str, ...]) -> Plan:
                       "one target per area, indicator and year")
             keys.add((a, indicator, year))
             targets.append(Target(a, indicator, float(value), int(year), direction, note))
-    return Plan(name=name, period=period, areas=plan_areas, targets=tuple(targets))
+    return Plan(name=name, period=period, areas=plan_areas, targets=tuple(targets),
+                scenarios=_scenario_files(p, plan.get("scenarios"), root))
 
 
 def restrict_areas(data: Dataset, areas: tuple[str, ...], path: Path | str = CONFIG_NAME

@@ -25,6 +25,7 @@ images is the renderers' job.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -40,6 +41,7 @@ from boligmonitor.disclosure import (
 from boligmonitor.errors import ReportError
 from boligmonitor.labels import catalogue, label
 from boligmonitor.options import Options
+from boligmonitor.outlook import Scenario
 from boligmonitor.report.content import (
     MISSING,
     SUPPRESSED,
@@ -174,6 +176,7 @@ def build_report(
     outlook: bool = True,
     outlook_draws: int = OUTLOOK_DRAWS,
     outlook_seed: int = 0,
+    outlook_scenarios: Sequence[Scenario] = (),
 ) -> ReportContent:
     """Assemble the report on ``data`` for ``list_year`` (default: the latest the data allows).
 
@@ -185,7 +188,9 @@ def build_report(
     targets (area_id, indicator, value, year, direction), reported in a section of their own
     beside the list criteria, with ``plan_name`` in its title. ``outlook``: the section "Udsigt"
     (the coming lists' probabilities, docs/outlook.md) in a report of the latest list year the
-    data feed, from ``outlook_draws`` projected futures per area and ``outlook_seed``.
+    data feed, from ``outlook_draws`` projected futures per area and ``outlook_seed``, with
+    each of ``outlook_scenarios`` (:func:`boligmonitor.outlook.read_scenario`) beside the
+    baseline.
     """
     if lang not in ("da", "en"):
         raise ReportError(f"unknown language {lang!r} (allowed: da, en)")
@@ -280,7 +285,8 @@ def build_report(
     if outlook and is_latest:
         outlook_part, outlook_sheet = outlook_section(
             data, rules=ruleset, options=options, lang=lang, tx=tx, min_cell=min_cell,
-            charts=charts, plots=plots, draws=outlook_draws, seed=outlook_seed)
+            charts=charts, plots=plots, draws=outlook_draws, seed=outlook_seed,
+            scenarios=outlook_scenarios)
         if outlook_sheet is not None:
             sheets = (*sheets, outlook_sheet)
     example_mark = label("text.example_data", lang)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -20,7 +21,7 @@ from boligmonitor.errors import BoligmonitorError
 from boligmonitor.formatting import number, points
 from boligmonitor.labels import label
 from boligmonitor.options import Options
-from boligmonitor.outlook import BASELINE, Outlook
+from boligmonitor.outlook import BASELINE, Outlook, Scenario
 from boligmonitor.outlook.publish import suppress_outlook
 from boligmonitor.outlook.text import category_text, probability_text
 from boligmonitor.report.content import SUPPRESSED, VALUE, Chart, OutlookSection, Shown, Table
@@ -40,16 +41,17 @@ def _digest(df: pd.DataFrame | None) -> str:
 
 
 def cached_outlook(data: Dataset, *, rules: RuleSet | None, options: Options, draws: int,
-                   seed: int) -> Outlook:
+                   seed: int, scenarios: Sequence[Scenario] = ()) -> Outlook:
     """:meth:`Dataset.outlook` with the report's settings, remembered for the same tables (by
-    their content), rules, readings, draws and seed."""
+    their content), rules, readings, draws, seed and scenarios."""
     key = (_digest(data.indicators), _digest(data.references), _digest(data.memberships),
            None if rules is None else (rules.id, rules.source), options.describe(), draws,
-           seed)
+           seed, tuple(repr(sc) for sc in scenarios))
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    result = data.outlook(rules=rules, options=options, draws=draws, seed=seed)
+    result = data.outlook(rules=rules, options=options, draws=draws, seed=seed,
+                          scenarios=list(scenarios))
     _CACHE[key] = result
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
@@ -64,14 +66,17 @@ def _p(p: float, lang: str) -> Shown:
 
 def outlook_section(data: Dataset, *, rules: RuleSet | None, options: Options, lang: str,
                     tx: dict[str, str], min_cell: int, charts: dict[str, Chart], plots,
-                    draws: int = DEFAULT_DRAWS, seed: int = 0
+                    draws: int = DEFAULT_DRAWS, seed: int = 0,
+                    scenarios: Sequence[Scenario] = ()
                     ) -> tuple[OutlookSection | None, Table | None]:
     """The section and its sheet (the tidy probabilities); (None, None) without yearly
-    indicators. Where the outlook cannot be made, the section says why."""
+    indicators. Where the outlook cannot be made, the section says why. ``scenarios``: the
+    plan's scenarios (:func:`boligmonitor.outlook.read_scenario`), each beside the baseline."""
     if data.indicators is None:
         return None, None
     try:
-        result = cached_outlook(data, rules=rules, options=options, draws=draws, seed=seed)
+        result = cached_outlook(data, rules=rules, options=options, draws=draws, seed=seed,
+                                scenarios=scenarios)
     except BoligmonitorError as exc:
         return OutlookSection(tx["outlook_failed"].format(reason=str(exc)), (), False,
                               None, (), ()), None
@@ -158,6 +163,12 @@ def _charts(plots, shown: Outlook, lang: str, tx: dict[str, str], charts: dict[s
         charts["outlook"] = Chart("outlook", tx["chart_outlook"],
                                   lambda: probs(shown, lang=lang, is_example=is_example))
         keys.append("outlook")
+        for i, sc in enumerate(getattr(shown, "scenarios", ())):
+            key = f"outlook-scenario{i}"
+            charts[key] = Chart(key, tx["chart_outlook_scenario"].format(name=sc.name),
+                                lambda s=sc.id: probs(shown, scenario=s, lang=lang,
+                                                      is_example=is_example))
+            keys.append(key)
     fan = getattr(plots, "plot_outlook_area", None)
     if fan is not None:
         names = shown.summary.drop_duplicates("area_id")[["area_id", "area_name"]]
