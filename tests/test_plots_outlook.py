@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 import boligmonitor as bm
 from boligmonitor import plots
@@ -126,6 +127,11 @@ def test_suppressed_values_are_gaps_and_the_bytes_repeat(outlook, data):
     fig = plots.plot_outlook_fan(shown, AREA, "share_convicted_18plus", is_example=True)
     (median,) = [a for a in _gid(fig, "median") if isinstance(a, Line2D)]
     assert np.isnan(median.get_ydata()).all()  # nothing projected from a suppressed start
+    # ... and the gap is marked as suppressed, never silent: a dotted band, a legend entry.
+    assert _gid(fig, "suppressed")
+    assert "Diskretioneret" in [t.get_text() for t in fig.findobj(Text)]
+    area = plots.plot_outlook_area(shown, AREA, is_example=True)
+    assert _gid(area, "suppressed")
     a = figure_bytes(plots.plot_outlook_area(outlook, AREA, is_example=True), "png", dpi=60)
     b = figure_bytes(plots.plot_outlook_area(outlook, AREA, is_example=True), "png", dpi=60)
     assert a == b

@@ -29,6 +29,7 @@ from boligmonitor.plots.core import (
     footer_note,
     legend_entries,
     limits,
+    mark_suppressed,
     panel_grid,
     single_axes,
     styled,
@@ -182,6 +183,12 @@ def draw_fan(ax: Axes, outlook: Any, area_id: str, indicator: str, *, scenario: 
     if len(last) and len(fan_x):
         ax.axvspan(fan_x[0], years[-1] + 0.5, color="#F2F2F2", zorder=0, linewidth=0,
                    gid="future")
+    if "is_suppressed" in rows.columns:
+        # A suppressed year is marked as suppressed (a dotted band and its legend entry), never
+        # a silent gap: the one rule of every chart.
+        hidden = rows.loc[rows["is_suppressed"].fillna(False).astype(bool), "year"]
+        if len(hidden):
+            mark_suppressed(ax, hidden.astype(int).tolist(), lang)
     return True
 
 
