@@ -47,14 +47,17 @@ def test_plot_refuses_a_folder_holding_the_users_own_overview_png(tmp_path, caps
     assert _tree(out) == {"overview.png": b"my own drawing"}
 
 
-def test_plot_twice_into_the_same_folder_replaces_its_own_charts(tmp_path):
+def test_charts_saved_twice_into_the_same_folder_replace_their_own_files(tmp_path):
+    # What plot and outlook --charts do (both save through save_figures; the plot command's
+    # manifest: tests/test_plots_export.py::test_plot_command_writes_the_board_charts).
     out = tmp_path / "charts"
-    args = ["plot", "--out", str(out), "--format", "svg", "--list-year", "2024"]
-    assert main(args) == 0
+    save_figures({"a": _figure(), "b": _figure()}, out, ["png", "svg"], dpi=20)
     first = _tree(out)
-    assert "overview.svg" in first and FIGURES_MANIFEST in first
-    assert main(args) == 0
+    assert set(first) == {"a.png", "a.svg", "b.png", "b.svg", FIGURES_MANIFEST}
+    save_figures({"a": _figure(), "b": _figure()}, out, ["png", "svg"], dpi=20)
     assert _tree(out) == first  # the same charts, byte for byte, and the same manifest
+    save_figures({"a": _figure("new"), "b": _figure()}, out, ["png", "svg"], dpi=20)
+    assert _tree(out)["a.png"] != first["a.png"] and _tree(out)["b.png"] == first["b.png"]
 
 
 def test_a_chart_the_user_edited_is_refused_on_the_next_run(tmp_path):
@@ -94,10 +97,12 @@ def test_a_link_in_place_of_a_chart_is_not_replaced(tmp_path):
 
 def test_outlook_charts_refuse_a_users_file_of_a_chart_name(tmp_path, capsys):
     out = tmp_path / "charts"
-    assert main(["outlook", "--charts", str(out), "--format", "svg"]) == 0
+    args = ["outlook", "--charts", str(out), "--format", "svg", "--draws", "50",
+            "--list-years", "2026-2027"]
+    assert main(args) == 0
     (name,) = [p.name for p in out.iterdir() if p.suffix == ".svg"][:1]
     (out / name).write_bytes(b"edited")
-    assert main(["outlook", "--charts", str(out), "--format", "svg"]) == 2
+    assert main(args) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and name in err and "changed since" in err
     assert (out / name).read_bytes() == b"edited"
