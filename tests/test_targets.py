@@ -273,3 +273,10 @@ def test_the_report_has_a_section_of_the_plans_targets_apart_from_the_criteria()
     dash = _look(content.charts[dashboard].make(), "viborg-houlkaervaenget")
     assert dash[0] == style.series_style(0)["color"].lower()
     assert build_report(bm.example_data(), list_year=2025).plan is None
+
+
+def test_no_area_is_drawn_in_the_colour_of_the_lines_of_the_law():
+    """With seven areas or more, the seventh was black, like every threshold line."""
+    colours = {style.area_styles([f"a{i:02d}" for i in range(12)])[f"a{i:02d}"]["color"]
+               for i in range(12)}
+    assert style.THRESHOLD_COLOR not in colours and len(colours) == len(style.AREA_COLORS)

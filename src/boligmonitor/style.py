@@ -100,7 +100,7 @@ AREA_COLORS: tuple[str, ...] = (
     OKABE_ITO["reddish_purple"],
     OKABE_ITO["orange"],
     OKABE_ITO["sky_blue"],
-    OKABE_ITO["black"],
+    "#7F7F7F",  # grey, not black: black is the colour of the lines of the law
 )
 LINE_STYLES: tuple[Any, ...] = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 1)))
 MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X")
