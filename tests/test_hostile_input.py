@@ -417,3 +417,17 @@ def test_check_table_rejects_what_the_readers_reject(example):
     with pytest.raises(bm.DataValidationError) as info:
         bm.check_table(df, "indicators")
     assert set(info.value.problems["column"]) == {"area_name", "residents"}
+
+
+def test_many_implausible_values_are_shown_up_to_a_limit_and_counted(example, tmp_path, capsys):
+    from boligmonitor.cli import WARNING_LINES
+
+    df = example.indicators.copy()
+    df["share_convicted_18plus"] = 0.95
+    df[["n_convicted_18plus", "n_residents_18plus"]] = np.nan
+    path = write_as(df, tmp_path / "conv.csv")
+    assert main(["validate", str(path)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == f"warning: {len(df)} implausible values in {path}"
+    assert len(err) == 1 + WARNING_LINES + 1
+    assert err[-1] == f"  ... and {len(df) - WARNING_LINES} more"

@@ -68,11 +68,14 @@ __all__ = [
 log = logging.getLogger("boligmonitor")
 
 
+WARNING_LINES = 20  # implausible values shown per warning; the rest are counted
+
+
 def _echo_warning(w: DataWarning) -> None:
     n = len(w.problems)
     where = f" in {w.source}" if w.source else ""
     echo(f"warning: {n} implausible value{'s' if n != 1 else ''}{where}", err=True)
-    echo(format_problems(w.problems, limit=200), err=True)
+    echo(format_problems(w.problems, limit=WARNING_LINES), err=True)
 
 
 # The sub-commands in the order --help lists them.
