@@ -346,3 +346,20 @@ def test_the_probabilities_of_an_area_whose_statuses_rest_on_a_small_base_are_su
     edu = c[(c.area_id == "edge") & (c.criterion == "education")]
     assert edu["probability_met"].isna().all()
     assert tidy_probabilities(shown)["is_suppressed"].any()
+
+
+def test_a_reason_names_the_one_interval_that_misses_not_the_intervals():
+    """On the example's series the residents' 50 % interval holds 57 % of the observed values
+    (off by more than 5 points) and the 80 % interval 78 % (within): the 50 % interval is too
+    wide; the 80 % is not."""
+    import boligmonitor as bm
+    from boligmonitor.outlook.calibration import TOLERANCE
+
+    o = bm.example_data().outlook(draws=50, list_years=[2026])
+    cal = o.calibration
+    res = cal.intervals[cal.intervals["series"] == "residents"].set_index("level")["coverage"]
+    assert abs(res[0.5] - 0.5) > TOLERANCE >= abs(res[0.8] - 0.8)
+    (line,) = [n for n in o.notes("da") if n.startswith("Beboere 1. januar:")]
+    assert "50 pct.-intervallet er for bredt" in line and "intervallerne" not in line
+    (line,) = [n for n in o.notes("en") if n.startswith("Residents")]
+    assert "the 50% interval is too wide" in line

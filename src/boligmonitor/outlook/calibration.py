@@ -146,6 +146,9 @@ def _reason(key: str, values: dict, lang: str) -> str:
         shown["n"] = number(shown["n"], 0, lang)
     if "direction" in shown:
         plural = "_plural" if key == "outlook.reason_coverage" else ""
+        if key == "outlook.reason_coverage_one":
+            shown["direction"] = label(f"outlook.too_{shown['direction']}", lang)
+            return label(key, lang).format(**shown)
         shown["direction"] = label(f"outlook.too_{shown['direction']}{plural}", lang)
     return label(key, lang).format(**shown)
 
@@ -176,11 +179,16 @@ def assess_calibration(fitted: FittedPanel, horizon: int = HORIZON) -> Calibrati
         if (rows["status"] == NOT_CALIBRATED).any():
             status = NOT_CALIBRATED
             cov = dict(zip(rows["level"], rows["coverage"], strict=True))
-            wide = sum(cov[lv] - lv for lv in cov) > 0
-            reasons.append(("outlook.reason_coverage", {
-                "series": series, "coverage_50": cov.get(0.5, np.nan),
-                "coverage_80": cov.get(0.8, np.nan), "n": int(rows["n"].iloc[0]),
-                "direction": "wide" if wide else "narrow"}))
+            off = rows.loc[rows["status"] == NOT_CALIBRATED, "level"].tolist()
+            wide = sum(cov[lv] - lv for lv in off) > 0
+            values = {"series": series, "coverage_50": cov.get(0.5, np.nan),
+                      "coverage_80": cov.get(0.8, np.nan), "n": int(rows["n"].iloc[0]),
+                      "direction": "wide" if wide else "narrow"}
+            if len(off) == 1:  # say which interval misses, not "the intervals"
+                values["level"] = off[0]
+                reasons.append(("outlook.reason_coverage_one", values))
+            else:
+                reasons.append(("outlook.reason_coverage", values))
     if by_series.empty or (by_series["status"] == NOT_CHECKED).all():
         if status == CALIBRATED:
             status = NOT_CHECKED
