@@ -43,24 +43,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from memory_peak import peak_mb
+
 THREADS = 2
 MEMORY_LIMIT = "2GB"
 FIRST_YEAR = 2009
 
 
-def _peak_mb() -> float:
-    """Peak resident memory of this process, in MB.
-
-    VmHWM (Linux) is the high-water mark of this process's own memory; ru_maxrss would carry
-    the parent's peak across fork and exec, so it is only the fallback.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # ------------------------------------------------------------------------------------------
@@ -281,11 +270,11 @@ def child(variant: str, persons: list[str], addresses: str, out: str) -> None:
 
     import boligmonitor.microdata  # noqa: F401
 
-    base = _peak_mb()
+    base = peak_mb()
     t0, c0 = time.perf_counter(), _cpu_seconds()
     summary = VARIANTS[variant](persons, addresses)
     seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
-    Path(out).write_text(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": _peak_mb(),
+    Path(out).write_text(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb(),
                                      "base_mb": base, "summary": summary}))
 
 

@@ -16,21 +16,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-
-def _peak_mb() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from memory_peak import peak_mb
 
 
 def _data(case: str):
@@ -62,7 +52,7 @@ def child(case: str, repeat: int) -> None:
     print(json.dumps({
         "case": case, "areas": int(ind["area_id"].nunique()), "draws": draws,
         "list_years": list(result.list_years), "best_s": round(min(times), 2),
-        "all_s": [round(t, 2) for t in times], "peak_mb": round(_peak_mb()),
+        "all_s": [round(t, 2) for t in times], "peak_mb": round(peak_mb()),
         "rows": {"probabilities": len(result.probabilities),
                  "projections": len(result.projections)},
         "calibration": result.calibration.status,

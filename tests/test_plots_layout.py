@@ -13,20 +13,16 @@ import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.transforms import Bbox
 
 import boligmonitor as bm
 from boligmonitor import plots
 from boligmonitor.errors import OptionError
 from boligmonitor.io.figures import (
-    SAVE_RC,
     default_workers,
     figure_bytes,
     figures_bytes,
@@ -34,6 +30,7 @@ from boligmonitor.io.figures import (
     save_figures,
 )
 from boligmonitor.plots.layout import ChartLayout
+from figure_texts import drawn_texts, overlap
 
 # Every family of hostile text in one area name: mathtext with an unknown command, control
 # characters, a right-to-left override, XML specials, and length (about 5,000 characters).
@@ -54,33 +51,6 @@ class Board:
     warnings: dict[str, list[str]]
     # chart: (panel positions, x ranges) after the layout ran once, and after it ran again
     passes: dict[str, tuple[list, list]]
-
-
-def _drawn_texts(fig: Figure, dpi: float = REPORT_DPI) -> list[tuple[str, object]]:
-    """Draw ``fig`` once at ``dpi``, as the package saves it, and return each text drawn with
-    its box in pixels (a text's box includes the frame around it, as the example mark has)."""
-    drawn: list[Text] = []
-    original = Text.draw
-
-    def spy(self, renderer):
-        if self.get_visible() and self.get_text().strip():
-            drawn.append(self)
-        return original(self, renderer)
-
-    with pytest.MonkeyPatch.context() as mp, mpl.rc_context(SAVE_RC):
-        mp.setattr(Text, "draw", spy)
-        fig.set_dpi(dpi)
-        canvas = FigureCanvasAgg(fig)
-        canvas.draw()
-    renderer = canvas.get_renderer()
-    out = []
-    for t in drawn:
-        box = t.get_window_extent(renderer)
-        patch = t.get_bbox_patch()
-        if patch is not None:
-            box = Bbox.union([box, patch.get_window_extent(renderer)])
-        out.append((t.get_text(), box))
-    return out
 
 
 # A plan's target with area = "all": one target per plan area (every area of the long names),
@@ -112,7 +82,7 @@ def _board(data, lang: str = "da", dpi: float = REPORT_DPI, validate: bool = Tru
             engine.execute(fig)
             passes[key] = (first, (_positions(fig), [ax.get_xlim() for ax in fig.axes]))
             freeze_layout(fig)
-            texts[key] = _drawn_texts(fig, dpi)
+            texts[key] = drawn_texts(fig, dpi)
         caught[key] = [str(x.message) for x in w]
     return Board(figures, texts, caught, passes)
 
@@ -190,17 +160,12 @@ def test_every_text_is_inside_its_figure(board, request):
             assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= w and box.y1 <= h, (key, text[:60])
 
 
-def _overlap(a, b, tol: float = 0.5) -> bool:
-    return (min(a.x1, b.x1) - max(a.x0, b.x0) > tol) and (min(a.y1, b.y1) - max(a.y0, b.y0)
-                                                          > tol)
-
-
 @pytest.mark.parametrize("board", BOARDS)
 def test_no_text_overlaps_another(board, request):
     b: Board = request.getfixturevalue(board)
     for key, texts in b.texts.items():
         clashes = [(s[:40], t[:40]) for i, (s, a) in enumerate(texts)
-                   for t, c in texts[i + 1:] if _overlap(a, c)]
+                   for t, c in texts[i + 1:] if overlap(a, c)]
         assert not clashes, (key, clashes)
 
 

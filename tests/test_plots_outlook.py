@@ -19,6 +19,7 @@ from boligmonitor import plots
 from boligmonitor.io.figures import figure_bytes
 from boligmonitor.outlook.calibration import CALIBRATED
 from boligmonitor.outlook.publish import suppress_outlook
+from figure_texts import drawn_texts, overlap
 
 matplotlib.use("Agg")
 AREA = "viborg-ellekonebakken"
@@ -137,40 +138,6 @@ def test_suppressed_values_are_gaps_and_the_bytes_repeat(outlook, data):
     assert a == b
 
 
-def _drawn_texts(fig):
-    """Draw ``fig`` once; each text drawn with its box (frames included)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.text import Text
-    from matplotlib.transforms import Bbox
-
-    drawn = []
-    original = Text.draw
-
-    def spy(self, renderer):
-        if self.get_visible() and self.get_text():
-            drawn.append(self)
-        return original(self, renderer)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(Text, "draw", spy)
-        canvas = FigureCanvasAgg(fig)
-        canvas.draw()
-    renderer = canvas.get_renderer()
-    out = []
-    for t in drawn:
-        box = t.get_window_extent(renderer)
-        patch = t.get_bbox_patch()
-        if patch is not None:
-            box = Bbox.union([box, patch.get_window_extent(renderer)])
-        out.append((t.get_text(), box))
-    return out
-
-
-def _overlap(a, b, tol=0.5):
-    return (min(a.x1, b.x1) - max(a.x0, b.x0) > tol) and (min(a.y1, b.y1) - max(a.y0, b.y0)
-                                                          > tol)
-
-
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_every_text_of_the_outlook_charts_is_inside_its_figure_and_clear_of_the_others(
         outlook, lang):
@@ -185,10 +152,10 @@ def test_every_text_of_the_outlook_charts_is_inside_its_figure_and_clear_of_the_
                                       is_example=True),
     }
     for key, fig in figures.items():
-        texts = _drawn_texts(fig)
+        texts = drawn_texts(fig)
         w, h = fig.bbox.width, fig.bbox.height
         for text, box in texts:
             assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= w and box.y1 <= h, (key, text)
         clashes = [(s[:30], t[:30]) for i, (s, a) in enumerate(texts)
-                   for t, c in texts[i + 1:] if _overlap(a, c)]
+                   for t, c in texts[i + 1:] if overlap(a, c)]
         assert not clashes, (key, clashes)

@@ -28,6 +28,7 @@ from boligmonitor.report import REPORT_FILES, build_report, render_all, write_re
 from boligmonitor.report.build import show_value
 from boligmonitor.report.charts import chart_png, render_charts
 from boligmonitor.report.render_html import png_size
+from report_files import pdf_pages, pptx_texts, sheet_frame, xlsx_values
 
 DATE = "2025-12-01"
 SCRIPT_NAME = "<script>alert(1)</script>"
@@ -111,32 +112,6 @@ def parse_html(path: Path) -> _Html:
     return p
 
 
-def pdf_pages(path: Path) -> list[str]:
-    return [page.extract_text() for page in PdfReader(path).pages]
-
-
-def pptx_texts(path: Path) -> list[str]:
-    slides = []
-    for slide in Presentation(path).slides:
-        parts = []
-        for shape in slide.shapes:
-            if shape.has_text_frame:
-                parts.append(shape.text_frame.text)
-            if shape.has_table:
-                parts.extend(c.text for row in shape.table.rows for c in row.cells)
-        slides.append("\n".join(parts))
-    return slides
-
-
-def xlsx_values(path: Path) -> list:
-    wb = openpyxl.load_workbook(path)
-    return [c.value for ws in wb for row in ws.iter_rows() for c in row]
-
-
-def sheet_frame(path: Path, name: str) -> pd.DataFrame:
-    wb = openpyxl.load_workbook(path)
-    rows = list(wb[name].iter_rows(values_only=True))
-    return pd.DataFrame(rows[2:], columns=rows[1])
 
 
 # --- the example report ------------------------------------------------------------------------

@@ -20,8 +20,6 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from pptx import Presentation
-from pypdf import PdfReader
 
 import boligmonitor as bm
 from boligmonitor.labels import catalogue, label
@@ -33,6 +31,7 @@ from boligmonitor.report.render_pdf import layout_pdf
 from boligmonitor.report.render_pptx import render_pptx
 from boligmonitor.report.render_xlsx import render_xlsx
 from boligmonitor.report.sections.published import published_section
+from report_files import pdf_pages, pptx_texts
 
 DATE = "2025-12-01"
 TINY = "viborg-ringparken"
@@ -80,16 +79,8 @@ def _render(lang: str, tmp: Path) -> Rendered:
     (tmp / "report.pdf").write_bytes(pdf.data)
     (tmp / "tables.xlsx").write_bytes(render_xlsx(content))
     (tmp / "briefing.pptx").write_bytes(render_pptx(content, images))
-    slides = []
-    for slide in Presentation(tmp / "briefing.pptx").slides:
-        parts = []
-        for shape in slide.shapes:
-            if shape.has_text_frame:
-                parts.append(shape.text_frame.text)
-            if shape.has_table:
-                parts.extend(c.text for row in shape.table.rows for c in row.cells)
-        slides.append("\n".join(parts))
-    return Rendered(content, [p.extract_text() for p in PdfReader(tmp / "report.pdf").pages],
+    slides = pptx_texts(tmp / "briefing.pptx")
+    return Rendered(content, pdf_pages(tmp / "report.pdf"),
                     pdf.fills, render_html(content, images).decode("utf-8"),
                     openpyxl.load_workbook(tmp / "tables.xlsx"), slides)
 
